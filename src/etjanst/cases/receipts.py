@@ -1,0 +1,39 @@
+"""The PDF receipt of a case (WeasyPrint), with every answer."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from etjanst.eservices.presentation import summarise
+
+from .models import Case
+
+
+def render_receipt_pdf(case: Case) -> bytes:
+    import weasyprint  # heavy: imported only where a PDF is made
+
+    with translation.override("sv"):
+        html = render_to_string(
+            "cases/receipt_pdf.html",
+            {
+                "case": case,
+                "eservice": case.eservice,
+                "sections": summarise(case.version.definition, case.answers),
+                "attachments": list(case.attachments.all()),
+            },
+        )
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def ensure_receipt_pdf(case: Case) -> Case:
+    """Make and store the receipt once; later calls reuse it."""
+    if case.receipt_pdf:
+        return case
+    pdf = render_receipt_pdf(case)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.receipt_pdf:
+            locked.receipt_pdf.save("receipt.pdf", ContentFile(pdf), save=False)
+            locked.save(update_fields=["receipt_pdf"])
+    return locked

@@ -1,0 +1,38 @@
+"""Production: everything from the environment, safe by default.
+
+`manage.py check --deploy` passes without warnings. The simulators and debug
+tools cannot be switched on here: see the checks at the bottom."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import INSTALLED_APPS, MIDDLEWARE, env_bool
+
+DEBUG = False
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 50 characters in production."
+    )
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+if env_bool("SECURE_PROXY_SSL_HEADER", True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# The preload directive only takes effect once the domain is submitted to
+# the browsers' preload list; a municipality on its own domain should.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Never in production, whatever the environment says.
+FORBIDDEN_IN_PRODUCTION = ("etjanst.simulators", "debug_toolbar", "django_extensions")
+for _app in INSTALLED_APPS + MIDDLEWARE:
+    if _app.startswith(FORBIDDEN_IN_PRODUCTION):
+        raise ImproperlyConfigured(f"{_app} must not be enabled in production.")

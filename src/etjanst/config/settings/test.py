@@ -1,0 +1,32 @@
+"""The test suite: SQLite unless DATABASE_URL points at PostgreSQL; tasks run
+at once in-process (tests that exercise the real worker switch backend)."""
+
+import os
+import tempfile
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
+if not os.environ.get("DATABASE_URL"):
+    DATABASES = {  # noqa: F405
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "test.sqlite3"),  # noqa: F405
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            "TEST": {"NAME": str(VAR_DIR / "test-run.sqlite3")},  # noqa: F405
+        }
+    }
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="etjanst-test-media-")
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 1))  # tests start their own SMTP server
+EMAIL_TIMEOUT = 5

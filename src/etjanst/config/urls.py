@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+admin.site.site_header = "Etjänst – administration"
+admin.site.site_title = "Etjänst"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/sprak/", set_language, name="set_language"),
+    path("", include("etjanst.portal.urls")),
+]
+
+handler400 = "etjanst.portal.views.errors.bad_request"
+handler403 = "etjanst.portal.views.errors.permission_denied"
+handler404 = "etjanst.portal.views.errors.page_not_found"
+handler500 = "etjanst.portal.views.errors.server_error"

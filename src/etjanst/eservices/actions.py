@@ -1,0 +1,86 @@
+"""Writes to e-services: creating versions and publishing them."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from etjanst.diarium.models import Committee
+
+from .formschema import validate_form_json
+from .models import Category, EService, EServiceVersion
+
+
+@transaction.atomic
+def add_version(*, eservice: EService, form: dict, publish: bool = False) -> EServiceVersion:
+    """Store a new version of the e-service's form (validated first)."""
+    validate_form_json(form)
+    last = eservice.versions.select_for_update().aggregate(n=Max("number"))["n"] or 0
+    return EServiceVersion.objects.create(
+        eservice=eservice,
+        number=last + 1,
+        form=form,
+        published_at=timezone.now() if publish else None,
+    )
+
+
+@transaction.atomic
+def publish_version(*, version: EServiceVersion) -> EServiceVersion:
+    """Make the version the one new forms start on. Forms already started and
+    cases already sent keep the version they were filled in on."""
+    validate_form_json(version.form)
+    if version.published_at is None:
+        version.published_at = timezone.now()
+        version.save(update_fields=["published_at"])
+    return version
+
+
+@transaction.atomic
+def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
+    """Create or update an e-service from an exported JSON document and
+    publish its form as a new version when it differs from the current one.
+
+    Idempotent: importing the same document twice changes nothing."""
+    validate_form_json(data["form"])
+    committee_data = data["committee"]
+    committee, _ = Committee.objects.get_or_create(
+        prefix=committee_data["prefix"], defaults={"name": committee_data["name"]}
+    )
+    category, _ = Category.objects.get_or_create(
+        slug=data["category"]["slug"],
+        defaults={"name": data["category"]["name"], "order": data["category"].get("order", 0)},
+    )
+    fields = {
+        "name": data["name"],
+        "category": category,
+        "committee": committee,
+        "short_description": data["short_description"],
+        "intro_text": data.get("intro_text", ""),
+        "what_you_need": "\n".join(data.get("what_you_need", [])),
+        "personal_data_text": data.get("personal_data_text", ""),
+        "after_submit_text": data.get("after_submit_text", ""),
+    }
+    if "max_attachments_total_mb" in data:
+        fields["max_attachments_total_mb"] = data["max_attachments_total_mb"]
+    eservice, _ = EService.objects.update_or_create(slug=data["slug"], defaults=fields)
+    current = eservice.versions.filter(published_at__isnull=False).order_by("-number").first()
+    if current is not None and current.form == data["form"]:
+        return eservice, None
+    return eservice, add_version(eservice=eservice, form=data["form"], publish=True)
+
+
+def export_eservice(*, eservice: EService) -> dict:
+    """The e-service as a JSON document that import_eservice reads back."""
+    version = eservice.current_version
+    return {
+        "slug": eservice.slug,
+        "name": eservice.name,
+        "category": {"slug": eservice.category.slug, "name": eservice.category.name},
+        "committee": {"prefix": eservice.committee.prefix, "name": eservice.committee.name},
+        "short_description": eservice.short_description,
+        "intro_text": eservice.intro_text,
+        "what_you_need": eservice.what_you_need_items(),
+        "personal_data_text": eservice.personal_data_text,
+        "after_submit_text": eservice.after_submit_text,
+        "max_attachments_total_mb": eservice.max_attachments_total_mb,
+        "form": version.form if version else {"steps": []},
+    }

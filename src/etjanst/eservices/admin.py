@@ -1,0 +1,73 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import actions
+from .models import Category, EService, EServiceVersion
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class VersionInline(admin.TabularInline):
+    model = EServiceVersion
+    fields = ["number", "published_at", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EService)
+class EServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "committee", "is_active"]
+    list_filter = ["category", "committee", "is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [VersionInline]
+
+
+@admin.register(EServiceVersion)
+class EServiceVersionAdmin(admin.ModelAdmin):
+    """The form is edited as JSON here (a visual builder comes later). It is
+    validated against the form schema on save; published versions are frozen."""
+
+    list_display = ["eservice", "number", "published_at"]
+    list_filter = ["eservice"]
+    actions = ["publish"]
+    fields = ["eservice", "number", "form", "published_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.published_at:
+            return ["eservice", "number", "form", "published_at"]
+        return ["published_at"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        eservice_id = initial.get("eservice")
+        if eservice_id:
+            last = EServiceVersion.objects.filter(eservice_id=eservice_id).first()
+            initial["number"] = (last.number + 1) if last else 1
+            if last:
+                initial["form"] = last.form
+        return initial
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.published_at is None
+
+    @admin.action(description=_("Publicera valda versioner"))
+    def publish(self, request, queryset):
+        for version in queryset:
+            actions.publish_version(version=version)
+        self.message_user(
+            request,
+            ngettext("%d version publicerades.", "%d versioner publicerades.", len(queryset))
+            % len(queryset),
+            messages.SUCCESS,
+        )

@@ -1,0 +1,143 @@
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from etjanst.diarium.models import Committee
+
+from .formschema import FormDefinition, parse_form, validate_form_json
+
+
+class Category(models.Model):
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    slug = models.SlugField(_("kortnamn"), unique=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategorier")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EServiceQuerySet(models.QuerySet):
+    def published(self) -> "EServiceQuerySet":
+        """E-services a resident can find and start."""
+        return self.filter(is_active=True, versions__published_at__isnull=False).distinct()
+
+    def search(self, text: str) -> "EServiceQuerySet":
+        query = Q()
+        for word in text.split()[:10]:
+            query &= Q(name__icontains=word) | Q(short_description__icontains=word) | Q(
+                category__name__icontains=word
+            )
+        return self.filter(query)
+
+
+class EService(models.Model):
+    slug = models.SlugField(_("kortnamn"), unique=True, help_text=_("Blir en del av adressen."))
+    name = models.CharField(_("namn"), max_length=200)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="eservices", verbose_name=_("kategori")
+    )
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        related_name="eservices",
+        verbose_name=_("ansvarig nämnd"),
+        help_text=_("Ärendena diarieförs i nämndens serie."),
+    )
+    short_description = models.CharField(_("kort beskrivning"), max_length=300)
+    intro_text = models.TextField(_("om e-tjänsten"), help_text=_("Vad e-tjänsten är till för."))
+    what_you_need = models.TextField(
+        _("det här behöver du"), blank=True, help_text=_("En sak per rad.")
+    )
+    personal_data_text = models.TextField(
+        _("så behandlar vi dina personuppgifter"),
+        blank=True,
+        help_text=_("Vem som är ansvarig, ändamål, rättslig grund, hur länge uppgifterna sparas."),
+    )
+    after_submit_text = models.TextField(
+        _("vad händer sedan"),
+        blank=True,
+        help_text=_("Visas på kvittot efter att ärendet skickats in."),
+    )
+    max_attachments_total_mb = models.PositiveIntegerField(
+        _("största sammanlagda storlek på bilagor (MB)"), default=50
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-tjänst")
+        verbose_name_plural = _("e-tjänster")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @cached_property
+    def current_version(self) -> "EServiceVersion | None":
+        """The newest published version: what a new form starts on."""
+        return self.versions.filter(published_at__isnull=False).order_by("-number").first()
+
+    def what_you_need_items(self) -> list[str]:
+        return [line.strip(" -•") for line in self.what_you_need.splitlines() if line.strip()]
+
+
+class EServiceVersion(models.Model):
+    """One version of an e-service's form. Once published it never changes:
+    forms started on it and cases sent on it keep it."""
+
+    eservice = models.ForeignKey(EService, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    form = models.JSONField(_("formulär (JSON)"))
+    published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versioner")
+        ordering = ["eservice", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["eservice", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.eservice} v{self.number}"
+
+    def clean(self) -> None:
+        try:
+            validate_form_json(self.form)
+        except ValidationError as exc:
+            raise ValidationError({"form": exc.messages}) from None
+        if self._published_form_changed():
+            raise ValidationError(
+                {"form": _("En publicerad version kan inte ändras. Skapa en ny version.")}
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        if self._published_form_changed():
+            raise ValueError("A published version's form cannot change.")
+        super().save(*args, **kwargs)
+
+    def _published_form_changed(self) -> bool:
+        if not self.pk:
+            return False
+        stored = (
+            EServiceVersion.objects.filter(pk=self.pk, published_at__isnull=False)
+            .values_list("form", flat=True)
+            .first()
+        )
+        return stored is not None and stored != self.form
+
+    @cached_property
+    def definition(self) -> FormDefinition:
+        return parse_form(self.form)

@@ -1,0 +1,45 @@
+"""Answers laid out for people: the review page, the receipt, the PDF."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from .conditions import is_question_visible, visible_answers, visible_steps
+from .formschema import FormDefinition, Question, Step
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    question: Question
+    text: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    step: Step
+    number: int  # 1-based among the visible steps
+    rows: list[AnswerRow]
+
+
+def summarise(form: FormDefinition, answers: dict[str, Any]) -> list[StepSummary]:
+    kept = visible_answers(form, answers)
+    summaries = []
+    for number, step in enumerate(visible_steps(form, kept), start=1):
+        rows = [
+            AnswerRow(q, q.type_plugin.display(q, kept.get(q.id)), kept.get(q.id))
+            for q in step.questions
+            if q.type_plugin.has_answer and is_question_visible(q, kept)
+        ]
+        summaries.append(StepSummary(step=step, number=number, rows=rows))
+    return summaries
+
+
+def confirmation_email(form: FormDefinition, answers: dict[str, Any]) -> str | None:
+    """The address to send the confirmation to: the first e-mail answer."""
+    for question in form.questions():
+        value = answers.get(question.id)
+        if question.type == "email" and value:
+            return value
+        if question.type == "contact" and value and value.get("email"):
+            return value["email"]
+    return None

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from .views import catalogue, filling, pages, receipts
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", catalogue.catalogue, name="catalogue"),
+    path("e-tjanster/<slug:slug>/", catalogue.intro, name="intro"),
+    path("e-tjanster/<slug:slug>/starta/", filling.start, name="start"),
+    path("e-tjanster/<slug:slug>/steg/<int:number>/", filling.step, name="step"),
+    path("e-tjanster/<slug:slug>/granska/", filling.review, name="review"),
+    path("e-tjanster/<slug:slug>/avbryt/", filling.cancel, name="cancel"),
+    path(
+        "e-tjanster/<slug:slug>/bilagor/<uuid:attachment_id>/",
+        filling.pending_attachment,
+        name="pending_attachment",
+    ),
+    path("e-tjanster/<slug:slug>/kvitto/<str:token>/", receipts.receipt, name="receipt"),
+    path("e-tjanster/<slug:slug>/kvitto/<str:token>/kvitto.pdf", receipts.receipt_pdf, name="receipt_pdf"),
+    path(
+        "e-tjanster/<slug:slug>/kvitto/<str:token>/bilagor/<uuid:attachment_id>/",
+        receipts.case_attachment,
+        name="case_attachment",
+    ),
+    path("tillganglighet/", pages.accessibility, name="accessibility"),
+    path("personuppgifter/", pages.personal_data, name="personal_data"),
+    path("tema.css", pages.theme_css, name="theme_css"),
+    path("halsa/", pages.health, name="health"),
+]

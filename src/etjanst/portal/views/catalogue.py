@@ -1,0 +1,30 @@
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404, render
+
+from etjanst.eservices.models import EService
+
+
+def catalogue(request):
+    query = request.GET.get("q", "").strip()[:100]
+    eservices = EService.objects.published().select_related("category")
+    if query:
+        eservices = eservices.search(query)
+    eservices = sorted(eservices, key=lambda e: (e.category.order, e.category.name, e.name))
+    groups = [(category, list(items)) for category, items in groupby(eservices, key=lambda e: e.category)]
+    return render(
+        request,
+        "portal/catalogue.html",
+        {"groups": groups, "query": query, "count": len(eservices)},
+    )
+
+
+def intro(request, slug: str):
+    eservice = get_object_or_404(EService.objects.published().select_related("committee"), slug=slug)
+    from ..formsession import FormSession
+
+    return render(
+        request,
+        "portal/intro.html",
+        {"eservice": eservice, "in_progress": FormSession(request.session, eservice).exists},
+    )

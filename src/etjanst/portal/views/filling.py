@@ -1,0 +1,223 @@
+"""Filling in an e-service step by step, reviewing and submitting. Thin:
+the form session remembers, the eservices engine validates, the cases
+actions store."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from etjanst.cases import actions as case_actions
+from etjanst.cases.models import Attachment
+from etjanst.eservices.engine import visible_questions
+from etjanst.eservices.models import EService
+from etjanst.eservices.presentation import summarise
+
+from ..formsession import FormSession, case_for_submission_key
+
+
+def _eservice(slug: str) -> EService:
+    return get_object_or_404(EService.objects.published().select_related("committee"), slug=slug)
+
+
+def _form_or_restart(request: HttpRequest, eservice: EService) -> FormSession | None:
+    form = FormSession(request.session, eservice)
+    if not form.exists or form.version is None:
+        return None
+    return form
+
+
+@require_POST
+def start(request, slug: str):
+    eservice = _eservice(slug)
+    form = FormSession(request.session, eservice)
+    if form.exists and request.POST.get("action") != "restart":
+        return redirect("portal:step", slug=slug, number=form.first_incomplete() or 1)
+    if form.exists:
+        case_actions.discard_pending_uploads(upload_owner=form.upload_owner)
+    FormSession.start(request.session, eservice, eservice.current_version)
+    return redirect("portal:step", slug=slug, number=1)
+
+
+def step(request, slug: str, number: int):
+    eservice = _eservice(slug)
+    form = _form_or_restart(request, eservice)
+    if form is None:
+        messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))
+        return redirect("portal:intro", slug=slug)
+    if not form.may_open(number):
+        messages.warning(request, _("Fyll i stegen i tur och ordning."))
+        return redirect("portal:step", slug=slug, number=form.first_incomplete() or 1)
+    steps = form.steps()
+    current = steps[number - 1]
+    version = form.version
+    raw, errors, notice = {}, {}, ""
+    visible = visible_questions(current, form.answers)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        result = case_actions.record_step(
+            version=version,
+            step=current,
+            data=request.POST,
+            files={key: request.FILES.getlist(key) for key in request.FILES},
+            answers=form.answers,
+            upload_owner=form.upload_owner,
+        )
+        if not result.is_valid:
+            if action == "back":  # going back never needs a valid step
+                return redirect("portal:step", slug=slug, number=max(number - 1, 1))
+            raw, errors, visible = result.raw, result.errors, result.visible
+        else:
+            form.save_step(current, result.answers)
+            if action == "back":
+                return redirect("portal:step", slug=slug, number=max(number - 1, 1))
+            if result.visible - set(request.POST.getlist("shown")):
+                # Without JavaScript the resident has not seen the questions
+                # their answers just made relevant: show them before going on.
+                notice = _("Dina svar gör att fler frågor visas. Fyll i dem och gå vidare.")
+                visible = result.visible
+            else:
+                return _next_page(request, form, slug, number)
+    status = 400 if errors else 200
+    return render(
+        request,
+        "portal/step.html",
+        {
+            "eservice": eservice,
+            "step": current,
+            "number": number,
+            "total": len(steps),
+            "fields": _fields(current, form.answers, raw, errors, visible),
+            "errors": errors,
+            "notice": notice,
+            "upload_owner": form.upload_owner,
+            "from_review": bool(request.GET.get("granska")),
+        },
+        status=status,
+    )
+
+
+def _next_page(request, form, slug, number):
+    incomplete = form.first_incomplete()
+    if incomplete is None:
+        return redirect("portal:review", slug=slug)
+    if request.GET.get("granska") and incomplete > number:
+        return redirect(f"{reverse('portal:step', args=[slug, incomplete])}?granska=1")
+    return redirect("portal:step", slug=slug, number=min(number + 1, incomplete))
+
+
+def _fields(step, answers, raw, errors, visible):
+    fields = []
+    for question in step.questions:
+        value = raw[question.id] if question.id in raw else answers.get(question.id)
+        if question.type == "file":
+            value = answers.get(question.id) or []
+        fields.append(
+            {
+                "question": question,
+                "value": value,
+                "errors": errors.get(question.id, {}),
+                "visible": question.id in visible,
+            }
+        )
+    return fields
+
+
+def review(request, slug: str):
+    eservice = _eservice(slug)
+    form = _form_or_restart(request, eservice)
+    if form is None:
+        messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))
+        return redirect("portal:intro", slug=slug)
+    incomplete = form.first_incomplete()
+    if incomplete is not None:
+        messages.warning(request, _("Fyll i alla steg innan du granskar och skickar."))
+        return redirect("portal:step", slug=slug, number=incomplete)
+    if request.method == "POST":
+        return _submit(request, eservice, form)
+    return _render_review(request, eservice, form)
+
+
+def _render_review(request, eservice, form, problems=None, status=200):
+    return render(
+        request,
+        "portal/review.html",
+        {
+            "eservice": eservice,
+            "sections": summarise(form.version.definition, form.answers),
+            "submission_key": form.submission_key(),
+            "total": len(form.steps()),
+            "problems": problems or [],
+        },
+        status=status,
+    )
+
+
+def _submit(request, eservice, form):
+    posted_key = request.POST.get("submission_key", "")
+    earlier = case_for_submission_key(request.session, posted_key)
+    if earlier is not None:
+        return _redirect_to_receipt(eservice, earlier)
+    if posted_key != form.state.get("submission_key"):
+        messages.warning(
+            request,
+            _("Svaren har ändrats sedan du granskade dem. Granska dem igen och tryck på Skicka."),
+        )
+        return redirect("portal:review", slug=eservice.slug)
+    try:
+        case = case_actions.submit_case(
+            version=form.version,
+            answers=form.answers,
+            upload_owner=form.upload_owner,
+            submission_key=uuid.UUID(posted_key),
+        )
+    except case_actions.SubmissionInvalid as exc:
+        return _render_review(request, eservice, form, problems=exc.problems, status=400)
+    form.finish(case.pk)
+    return redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)
+
+
+def _redirect_to_receipt(eservice, case_id):
+    from etjanst.cases.models import Case
+
+    case = get_object_or_404(Case, pk=case_id, eservice=eservice)
+    return redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)
+
+
+@require_POST
+def cancel(request, slug: str):
+    eservice = _eservice(slug)
+    form = FormSession(request.session, eservice)
+    if form.exists:
+        case_actions.discard_pending_uploads(upload_owner=form.upload_owner)
+        form.clear()
+    messages.info(request, _("Dina svar är borttagna. Inget skickades in."))
+    return redirect("portal:intro", slug=slug)
+
+
+def pending_attachment(request, slug: str, attachment_id: uuid.UUID) -> HttpResponse:
+    """A file the resident attached to the form they are filling in."""
+    eservice = _eservice(slug)
+    form = FormSession(request.session, eservice)
+    if not form.exists:
+        raise Http404
+    attachment = get_object_or_404(Attachment.objects.pending_for(form.upload_owner), pk=attachment_id)
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """Always a download, never rendered by the browser."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,82 @@
+/* Enhancements only: every page works without this file.
+   - Conditional questions are shown and hidden as the resident answers
+     (the server decides again on every step, so this only mirrors it).
+   - The error summary gets focus, so screen readers announce it.
+   - The Skicka button is disabled after the first click (the server also
+     refuses to make two cases of one submission). */
+(function () {
+  "use strict";
+
+  function answerOf(form, questionId) {
+    var name = "q_" + questionId;
+    var inputs = form.querySelectorAll('[name="' + name + '"]');
+    if (!inputs.length) return undefined; // on an earlier step: unknown here
+    var values = [];
+    inputs.forEach(function (input) {
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (input.checked) values.push(input.type === "checkbox" && input.value === "on" ? true : input.value);
+      } else if (input.value !== "") {
+        values.push(input.value);
+      }
+    });
+    if (inputs[0].type === "checkbox" && inputs.length > 1) return values;
+    if (inputs[0].type === "checkbox") return values.length ? true : false;
+    return values.length ? values[0] : "";
+  }
+
+  function holds(condition, answer) {
+    if (answer === undefined) return null;
+    var text = function (v) { return v === true ? "yes" : v === false ? "no" : String(v); };
+    if ("checked" in condition) return Boolean(answer && answer.length !== 0) === condition.checked;
+    if (Array.isArray(answer)) {
+      if ("equals" in condition) return answer.indexOf(text(condition.equals)) !== -1;
+      if ("not_equals" in condition) return answer.indexOf(text(condition.not_equals)) === -1;
+      return condition.one_of.some(function (v) { return answer.indexOf(text(v)) !== -1; });
+    }
+    if ("equals" in condition) return text(answer) === text(condition.equals);
+    if ("not_equals" in condition) return text(answer) !== text(condition.not_equals);
+    return condition.one_of.map(text).indexOf(text(answer)) !== -1;
+  }
+
+  function update(form) {
+    form.querySelectorAll("[data-visible-if]").forEach(function (block) {
+      var condition = JSON.parse(block.getAttribute("data-visible-if"));
+      var result = holds(condition, answerOf(form, condition.question));
+      if (result === null) return; // depends on an earlier step: the server decided
+      var hiddenBefore = block.hidden;
+      block.hidden = !result;
+      var shown = block.querySelector('input[name="shown"]');
+      if (shown) shown.disabled = !result;
+      if (hiddenBefore !== block.hidden) {
+        block.querySelectorAll("input, select, textarea").forEach(function (el) {
+          if (el.name !== "shown") el.disabled = !result;
+        });
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+
+    document.querySelectorAll("form.step-form").forEach(function (form) {
+      if (!form.querySelector("[data-visible-if]")) return;
+      form.addEventListener("change", function () { update(form); });
+      form.addEventListener("input", function () { update(form); });
+      update(form);
+      // Inputs disabled above are not sent; enable them again on submit so
+      // the server sees the same form as without JavaScript.
+      form.addEventListener("submit", function () {
+        form.querySelectorAll("[data-visible-if] input, [data-visible-if] select, [data-visible-if] textarea").forEach(function (el) {
+          if (el.name !== "shown") el.disabled = false;
+        });
+      });
+    });
+
+    document.querySelectorAll("[data-disable-on-submit]").forEach(function (button) {
+      button.form.addEventListener("submit", function () {
+        window.setTimeout(function () { button.disabled = true; }, 0);
+      });
+    });
+  });
+})();
