@@ -7,6 +7,7 @@ import tempfile
 from .base import *  # noqa: F403
 
 DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, "etjanst.demo"]  # noqa: F405
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
 if not os.environ.get("DATABASE_URL"):
     DATABASES = {  # noqa: F405
@@ -26,7 +27,8 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The real database backend: tests drain the queue with the real worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 1))  # tests start their own SMTP server
 EMAIL_TIMEOUT = 5

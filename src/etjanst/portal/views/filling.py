@@ -129,6 +129,12 @@ def _fields(step, answers, raw, errors, visible):
 
 def review(request, slug: str):
     eservice = _eservice(slug)
+    if request.method == "POST":
+        # A double click or a replayed Skicka: show the receipt of the case
+        # that submission already made.
+        earlier = case_for_submission_key(request.session, request.POST.get("submission_key", ""))
+        if earlier is not None:
+            return _redirect_to_receipt(eservice, earlier)
     form = _form_or_restart(request, eservice)
     if form is None:
         messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))
@@ -159,9 +165,6 @@ def _render_review(request, eservice, form, problems=None, status=200):
 
 def _submit(request, eservice, form):
     posted_key = request.POST.get("submission_key", "")
-    earlier = case_for_submission_key(request.session, posted_key)
-    if earlier is not None:
-        return _redirect_to_receipt(eservice, earlier)
     if posted_key != form.state.get("submission_key"):
         messages.warning(
             request,

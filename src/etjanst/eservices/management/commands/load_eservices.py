@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="JSON files or folders of JSON files")
 
-    def handle(self, *paths, **options):
+    def handle(self, *args, paths: list[str], **options):
         files: list[Path] = []
         for path in map(Path, paths):
             files.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up and start the demo: SQLite in var/, demo content, the web server,
+# a background-task worker and a local mail server. Ctrl-C stops them all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE=etjanst.config.settings.dev
+export EMAIL_HOST=127.0.0.1 EMAIL_PORT=${EMAIL_PORT:-1025}
+mkdir -p var/mail
+
+$PY manage.py migrate --no-input -v 0
+$PY manage.py load_demo
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stänger demon …"
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+$PY -m etjanst.simulators.mailbox --port "$EMAIL_PORT" --folder var/mail & pids+=($!)
+$PY manage.py db_worker --no-startup-delay --interval 0.5 & pids+=($!)
+$PY manage.py runserver --noreload 127.0.0.1:8000 & pids+=($!)
+sleep 2
+cat <<TXT
+
+  Etjänst (demo) körs på http://127.0.0.1:8000
+    Invånarwebben:   http://127.0.0.1:8000/
+    Administration:  http://127.0.0.1:8000/admin/   användare: admin   lösenord: exempelby-demo
+    E-post hamnar i: var/mail/ (lokal e-postserver på port $EMAIL_PORT)
+  Tryck Ctrl-C för att stänga allt.
+
+TXT
+wait -n "${pids[@]}"

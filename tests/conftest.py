@@ -1,0 +1,49 @@
+import os
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from etjanst.simulators import mailbox as mailbox_simulator
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on a free local port; settings point at it."""
+    controller, handler = mailbox_simulator.start(port=0)
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def run_tasks(transactional_db):
+    """Drain the task queue with the real worker (django-tasks-db), as the
+    `db_worker` process does in production."""
+
+    def run() -> None:
+        call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+
+    return run
+
+
+@pytest.fixture
+def on_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def csrf_token_from(response) -> str:
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)
+    assert match, "the page has no CSRF token"
+    return match.group(1).decode()
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests need Chromium; say so loudly instead of skipping silently.
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.path.exists(chromium):
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {chromium}: run `make test`"))

@@ -1,0 +1,105 @@
+"""The resident's journey through the test client: start, steps, review,
+submit, receipt, PDF and e-mail."""
+
+import pytest
+from django.urls import reverse
+
+from etjanst.cases.models import Case
+
+from .conftest import csrf_token_from
+from .factories import EServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+TWO_STEPS = {
+    "steps": [
+        {
+            "id": "fel",
+            "title": "Felet",
+            "questions": [
+                {
+                    "id": "typ",
+                    "type": "single_choice",
+                    "label": "Vad gäller det?",
+                    "required": True,
+                    "choices": [
+                        {"value": "lampa", "label": "Belysning"},
+                        {"value": "annat", "label": "Annat"},
+                    ],
+                },
+                {
+                    "id": "stolpe",
+                    "type": "short_text",
+                    "label": "Stolpnummer",
+                    "required": True,
+                    "visible_if": {"question": "typ", "equals": "lampa"},
+                },
+                {"id": "beskrivning", "type": "long_text", "label": "Beskrivning", "required": True},
+            ],
+        },
+        {
+            "id": "kontakt",
+            "title": "Kontakt",
+            "questions": [{"id": "epost", "type": "email", "label": "E-post", "required": True}],
+        },
+    ]
+}
+
+
+def start(client, eservice):
+    response = client.post(reverse("portal:start", args=[eservice.slug]))
+    assert response.status_code == 302
+    return response
+
+
+def test_resident_sends_an_eservice_and_gets_a_registration_number(client, mailbox, run_tasks):
+    eservice = EServiceFactory(form=TWO_STEPS, committee__prefix="TN")
+    start(client, eservice)
+    step1 = reverse("portal:step", args=[eservice.slug, 1])
+    page = client.get(step1)
+    assert "Steg 1 av 2" in page.content.decode()
+    response = client.post(
+        step1,
+        {"q_typ": "lampa", "q_stolpe": "A-12", "q_beskrivning": "Lampan är släckt", "shown": ["typ", "stolpe", "beskrivning"]},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("/steg/2/")
+    response = client.post(reverse("portal:step", args=[eservice.slug, 2]), {"q_epost": "anna@example.se", "shown": ["epost"]})
+    assert response["Location"].endswith("/granska/")
+    review = client.get(reverse("portal:review", args=[eservice.slug]))
+    assert "Lampan är släckt" in review.content.decode()
+    key = review.context["submission_key"]
+    response = client.post(reverse("portal:review", args=[eservice.slug]), {"submission_key": key})
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.registration_number.startswith("TN ")
+    assert case.answers == {"typ": "lampa", "stolpe": "A-12", "beskrivning": "Lampan är släckt", "epost": "anna@example.se"}
+    receipt = client.get(response["Location"])
+    assert "Ditt ärende är nu inskickat" in receipt.content.decode()
+    assert case.registration_number in receipt.content.decode()
+
+    run_tasks()
+    messages = mailbox.wait_for(1)
+    assert messages[0]["To"] == "anna@example.se"
+    assert case.registration_number in messages[0]["Subject"]
+    case.refresh_from_db()
+    assert case.confirmation_sent_at is not None
+    assert case.receipt_pdf
+
+    pdf = client.get(reverse("portal:receipt_pdf", args=[eservice.slug, case.receipt_token]))
+    assert pdf.status_code == 200
+    body = b"".join(pdf.streaming_content)
+    assert body.startswith(b"%PDF-")
+    assert "attachment" in pdf["Content-Disposition"]
+
+
+def test_double_submit_makes_one_case(client):
+    eservice = EServiceFactory()
+    start(client, eservice)
+    client.post(reverse("portal:step", args=[eservice.slug, 1]), {"q_rubrik": "Hej", "shown": ["rubrik", "epost"]})
+    key = client.get(reverse("portal:review", args=[eservice.slug])).context["submission_key"]
+    first = client.post(reverse("portal:review", args=[eservice.slug]), {"submission_key": key})
+    second = client.post(reverse("portal:review", args=[eservice.slug]), {"submission_key": key})
+    assert Case.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
