@@ -12,6 +12,8 @@ from etjanst.simulators import mailbox as mailbox_simulator
 def mailbox(settings):
     """A real SMTP server on a free local port; settings point at it."""
     controller, handler = mailbox_simulator.start(port=0)
+    # pytest-django swaps in the locmem backend; these tests use real SMTP.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port
     yield handler
