@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=etjanst.config.settings.dev
 export EMAIL_HOST=127.0.0.1 EMAIL_PORT=${EMAIL_PORT:-1025}
-mkdir -p var/mail
+mkdir -p var/mail var/static var/media
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo

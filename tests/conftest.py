@@ -48,4 +48,6 @@ def pytest_collection_modifyitems(config, items):
     if not os.path.exists(chromium):
         for item in items:
             if "browser" in item.keywords:
-                item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {chromium}: run `make test`"))
+                item.add_marker(
+                    pytest.mark.skip(reason=f"Chromium not found at {chromium}: run `make test`")
+                )

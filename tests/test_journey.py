@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from etjanst.cases.models import Case
 
-from .conftest import csrf_token_from
 from .factories import EServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +33,12 @@ TWO_STEPS = {
                     "required": True,
                     "visible_if": {"question": "typ", "equals": "lampa"},
                 },
-                {"id": "beskrivning", "type": "long_text", "label": "Beskrivning", "required": True},
+                {
+                    "id": "beskrivning",
+                    "type": "long_text",
+                    "label": "Beskrivning",
+                    "required": True,
+                },
             ],
         },
         {
@@ -60,11 +64,19 @@ def test_resident_sends_an_eservice_and_gets_a_registration_number(client, mailb
     assert "Steg 1 av 2" in page.content.decode()
     response = client.post(
         step1,
-        {"q_typ": "lampa", "q_stolpe": "A-12", "q_beskrivning": "Lampan är släckt", "shown": ["typ", "stolpe", "beskrivning"]},
+        {
+            "q_typ": "lampa",
+            "q_stolpe": "A-12",
+            "q_beskrivning": "Lampan är släckt",
+            "shown": ["typ", "stolpe", "beskrivning"],
+        },
     )
     assert response.status_code == 302
     assert response["Location"].endswith("/steg/2/")
-    response = client.post(reverse("portal:step", args=[eservice.slug, 2]), {"q_epost": "anna@example.se", "shown": ["epost"]})
+    response = client.post(
+        reverse("portal:step", args=[eservice.slug, 2]),
+        {"q_epost": "anna@example.se", "shown": ["epost"]},
+    )
     assert response["Location"].endswith("/granska/")
     review = client.get(reverse("portal:review", args=[eservice.slug]))
     assert "Lampan är släckt" in review.content.decode()
@@ -73,7 +85,12 @@ def test_resident_sends_an_eservice_and_gets_a_registration_number(client, mailb
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.registration_number.startswith("TN ")
-    assert case.answers == {"typ": "lampa", "stolpe": "A-12", "beskrivning": "Lampan är släckt", "epost": "anna@example.se"}
+    assert case.answers == {
+        "typ": "lampa",
+        "stolpe": "A-12",
+        "beskrivning": "Lampan är släckt",
+        "epost": "anna@example.se",
+    }
     receipt = client.get(response["Location"])
     assert "Ditt ärende är nu inskickat" in receipt.content.decode()
     assert case.registration_number in receipt.content.decode()
@@ -96,7 +113,10 @@ def test_resident_sends_an_eservice_and_gets_a_registration_number(client, mailb
 def test_double_submit_makes_one_case(client):
     eservice = EServiceFactory()
     start(client, eservice)
-    client.post(reverse("portal:step", args=[eservice.slug, 1]), {"q_rubrik": "Hej", "shown": ["rubrik", "epost"]})
+    client.post(
+        reverse("portal:step", args=[eservice.slug, 1]),
+        {"q_rubrik": "Hej", "shown": ["rubrik", "epost"]},
+    )
     key = client.get(reverse("portal:review", args=[eservice.slug])).context["submission_key"]
     first = client.post(reverse("portal:review", args=[eservice.slug]), {"submission_key": key})
     second = client.post(reverse("portal:review", args=[eservice.slug]), {"submission_key": key})

@@ -146,7 +146,9 @@ def submit_case(
         raise SubmissionInvalid(problems)
     kept = visible_answers(form, answers)
     try:
-        case = _create_case(version=version, answers=kept, upload_owner=upload_owner, key=submission_key)
+        case = _create_case(
+            version=version, answers=kept, upload_owner=upload_owner, key=submission_key
+        )
     except IntegrityError:
         # Another request with the same key won the race.
         existing = Case.objects.filter(submission_key=submission_key).first()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from .conditions import (
     is_question_required,
@@ -14,8 +15,6 @@ from .conditions import (
     visible_steps,
 )
 from .formschema import FormDefinition, Question, Step
-from django.utils.translation import gettext as _
-
 from .questions import AnswerError
 
 

@@ -120,7 +120,10 @@ def validate_form_json(data: Any) -> None:
         raise ValidationError(
             [
                 _("Fel i formuläret vid %(path)s: %(message)s")
-                % {"path": "/".join(str(p) for p in e.absolute_path) or "(roten)", "message": e.message}
+                % {
+                    "path": "/".join(str(p) for p in e.absolute_path) or "(roten)",
+                    "message": e.message,
+                }
                 for e in errors[:10]
             ]
         )
@@ -151,13 +154,17 @@ def validate_form_json(data: Any) -> None:
                     )
             choices = [c["value"] for c in question.get("choices", [])]
             if len(choices) != len(set(choices)):
-                messages.append(_("Frågan %(id)s har samma svarsalternativ två gånger.") % {"id": qid})
+                messages.append(
+                    _("Frågan %(id)s har samma svarsalternativ två gånger.") % {"id": qid}
+                )
             seen[qid] = question
     if messages:
         raise ValidationError(messages)
 
 
-def _check_condition(condition: dict | None, earlier: dict[str, dict], owner: str, messages: list) -> None:
+def _check_condition(
+    condition: dict | None, earlier: dict[str, dict], owner: str, messages: list
+) -> None:
     if not condition:
         return
     target = condition["question"]

@@ -32,8 +32,10 @@ class EServiceQuerySet(models.QuerySet):
     def search(self, text: str) -> "EServiceQuerySet":
         query = Q()
         for word in text.split()[:10]:
-            query &= Q(name__icontains=word) | Q(short_description__icontains=word) | Q(
-                category__name__icontains=word
+            query &= (
+                Q(name__icontains=word)
+                | Q(short_description__icontains=word)
+                | Q(category__name__icontains=word)
             )
         return self.filter(query)
 
@@ -113,6 +115,11 @@ class EServiceVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.eservice} v{self.number}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self._published_form_changed():
+            raise ValueError("A published version's form cannot change.")
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         try:
             validate_form_json(self.form)
@@ -122,11 +129,6 @@ class EServiceVersion(models.Model):
             raise ValidationError(
                 {"form": _("En publicerad version kan inte ändras. Skapa en ny version.")}
             )
-
-    def save(self, *args, **kwargs) -> None:
-        if self._published_form_changed():
-            raise ValueError("A published version's form cannot change.")
-        super().save(*args, **kwargs)
 
     def _published_form_changed(self) -> bool:
         if not self.pk:

@@ -25,7 +25,9 @@ class FormSession:
         self._version: EServiceVersion | None = None
 
     @classmethod
-    def start(cls, session: SessionBase, eservice: EService, version: EServiceVersion) -> "FormSession":
+    def start(
+        cls, session: SessionBase, eservice: EService, version: EServiceVersion
+    ) -> "FormSession":
         form = cls(session, eservice)
         form.state = {
             "version": version.pk,
@@ -60,7 +62,9 @@ class FormSession:
         return self.state["upload_owner"] if self.state else ""
 
     def steps(self) -> list[Step]:
-        return visible_steps(self.version.definition, visible_answers(self.version.definition, self.answers))
+        return visible_steps(
+            self.version.definition, visible_answers(self.version.definition, self.answers)
+        )
 
     def first_incomplete(self) -> int | None:
         """1-based number of the first visible step not yet completed."""
@@ -75,7 +79,11 @@ class FormSession:
         return 1 <= number <= len(self.steps()) and (incomplete is None or number <= incomplete)
 
     def save_step(self, step: Step, answers: dict[str, Any]) -> None:
-        stored = {k: v for k, v in self.state["answers"].items() if k not in {q.id for q in step.questions}}
+        stored = {
+            k: v
+            for k, v in self.state["answers"].items()
+            if k not in {q.id for q in step.questions}
+        }
         stored.update(answers)
         self.state["answers"] = stored
         if step.id not in self.state["completed"]:

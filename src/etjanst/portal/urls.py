@@ -17,7 +17,11 @@ urlpatterns = [
         name="pending_attachment",
     ),
     path("e-tjanster/<slug:slug>/kvitto/<str:token>/", receipts.receipt, name="receipt"),
-    path("e-tjanster/<slug:slug>/kvitto/<str:token>/kvitto.pdf", receipts.receipt_pdf, name="receipt_pdf"),
+    path(
+        "e-tjanster/<slug:slug>/kvitto/<str:token>/kvitto.pdf",
+        receipts.receipt_pdf,
+        name="receipt_pdf",
+    ),
     path(
         "e-tjanster/<slug:slug>/kvitto/<str:token>/bilagor/<uuid:attachment_id>/",
         receipts.case_attachment,

@@ -24,7 +24,7 @@ class MailboxHandler:
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self._arrived:
             self.messages.append(message)
@@ -32,7 +32,10 @@ class MailboxHandler:
         if self.folder:
             name = f"{time.strftime('%Y%m%d-%H%M%S')}-{len(self.messages):04}.eml"
             (self.folder / name).write_bytes(envelope.original_content)
-            print(f"[e-post] till {', '.join(envelope.rcpt_tos)}: {message['Subject']} ({name})", flush=True)
+            print(
+                f"[e-post] till {', '.join(envelope.rcpt_tos)}: {message['Subject']} ({name})",
+                flush=True,
+            )
         return "250 Message accepted for delivery"
 
     def wait_for(self, count: int = 1, timeout: float = 10) -> list[EmailMessage]:
@@ -63,7 +66,10 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=Path("var/mail"))
     args = parser.parse_args()
     controller, _handler = start(args.host, args.port, args.folder)
-    print(f"Lokal e-postserver (demo) lyssnar på {args.host}:{args.port}, sparar i {args.folder}/", flush=True)
+    print(
+        f"Lokal e-postserver (demo) lyssnar på {args.host}:{args.port}, sparar i {args.folder}/",
+        flush=True,
+    )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -10,7 +10,7 @@ DEBUG = False
 INSTALLED_APPS = [*INSTALLED_APPS, "etjanst.demo"]  # noqa: F405
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
 if not os.environ.get("DATABASE_URL"):
-    DATABASES = {  # noqa: F405
+    DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "test.sqlite3"),  # noqa: F405
@@ -20,6 +20,9 @@ if not os.environ.get("DATABASE_URL"):
     }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="etjanst-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="etjanst-test-static-")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

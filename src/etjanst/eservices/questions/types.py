@@ -129,9 +129,7 @@ def clean_email(value: str) -> str:
             raise ValidationError("too long")
         EmailValidator()(value)
     except ValidationError:
-        raise AnswerError(
-            _("Skriv en e-postadress i formen namn@exempel.se.")
-        ) from None
+        raise AnswerError(_("Skriv en e-postadress i formen namn@exempel.se.")) from None
     return value
 
 
@@ -141,7 +139,9 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()-]{5,25}$")
 def clean_phone(value: str) -> str:
     digits = re.sub(r"\D", "", value)
     if not PHONE_RE.fullmatch(value) or not 7 <= len(digits) <= 15:
-        raise AnswerError(_("Skriv ett telefonnummer med 7–15 siffror, till exempel 070-123 45 67."))
+        raise AnswerError(
+            _("Skriv ett telefonnummer med 7–15 siffror, till exempel 070-123 45 67.")
+        )
     return value
 
 
@@ -182,9 +182,7 @@ def clean_personnummer(value: str) -> str:
     try:
         number = personnummer.parse(compact)
     except (personnummer.PersonnummerException, ValueError):
-        raise AnswerError(
-            _("Personnumret är inte giltigt. Kontrollera siffrorna.")
-        ) from None
+        raise AnswerError(_("Personnumret är inte giltigt. Kontrollera siffrorna.")) from None
     return number.format(True)
 
 
@@ -460,7 +458,10 @@ class File(QuestionType):
             kind = sniff(upload)
             if kind is None or kind not in accepted:
                 raise AnswerError(
-                    _("Filen %(name)s har en filtyp som inte tas emot. Tillåtna filtyper: %(types)s.")
+                    _(
+                        "Filen %(name)s har en filtyp som inte tas emot. "
+                        "Tillåtna filtyper: %(types)s."
+                    )
                     % {"name": name, "types": ", ".join(k.label for k in accepted)}
                 )
             answer.new.append((upload, kind))

@@ -20,9 +20,11 @@ def anchor(question, part: str = "") -> str:
     """The id of the first input of a question (or a part of it): where the
     error summary links to."""
     name = question.type_plugin.field_name(question, part)
-    if not part and question.type in {"single_choice", "multiple_choice", "yes_no"}:
-        if question.type != "single_choice" or question.widget == "radio":
-            return f"id_{name}_0"
+    grouped = question.type in {"multiple_choice", "yes_no"} or (
+        question.type == "single_choice" and question.widget == "radio"
+    )
+    if grouped and not part:
+        return f"id_{name}_0"
     return f"id_{name}"
 
 

@@ -11,7 +11,9 @@ def catalogue(request):
     if query:
         eservices = eservices.search(query)
     eservices = sorted(eservices, key=lambda e: (e.category.order, e.category.name, e.name))
-    groups = [(category, list(items)) for category, items in groupby(eservices, key=lambda e: e.category)]
+    groups = [
+        (category, list(items)) for category, items in groupby(eservices, key=lambda e: e.category)
+    ]
     return render(
         request,
         "portal/catalogue.html",
@@ -20,7 +22,9 @@ def catalogue(request):
 
 
 def intro(request, slug: str):
-    eservice = get_object_or_404(EService.objects.published().select_related("committee"), slug=slug)
+    eservice = get_object_or_404(
+        EService.objects.published().select_related("committee"), slug=slug
+    )
     from ..formsession import FormSession
 
     return render(

@@ -208,7 +208,9 @@ def pending_attachment(request, slug: str, attachment_id: uuid.UUID) -> HttpResp
     form = FormSession(request.session, eservice)
     if not form.exists:
         raise Http404
-    attachment = get_object_or_404(Attachment.objects.pending_for(form.upload_owner), pk=attachment_id)
+    attachment = get_object_or_404(
+        Attachment.objects.pending_for(form.upload_owner), pk=attachment_id
+    )
     return attachment_response(attachment)
 
 

@@ -21,7 +21,11 @@ def personal_data(request):
 def theme_css(request):
     """The municipality's colours, from settings (no inline styles: CSP)."""
     colour = settings.ETJANST_MUNICIPALITY["primary_colour"]
-    if not (colour.startswith("#") and len(colour) in (4, 7) and all(c in "0123456789abcdefABCDEF" for c in colour[1:])):
+    if not (
+        colour.startswith("#")
+        and len(colour) in (4, 7)
+        and all(c in "0123456789abcdefABCDEF" for c in colour[1:])
+    ):
         colour = "#1f5f8b"
     return HttpResponse(f":root {{ --primary: {colour}; }}\n", content_type="text/css")
 

@@ -14,8 +14,9 @@ from .filling import attachment_response
 def _case(request, slug: str, token: str) -> Case:
     """The case behind the receipt, only for the browser session that sent it."""
     return get_object_or_404(
-        Case.objects.with_receipt_token(token, allowed_ids=receipt_case_ids(request.session))
-        .select_related("eservice", "version"),
+        Case.objects.with_receipt_token(
+            token, allowed_ids=receipt_case_ids(request.session)
+        ).select_related("eservice", "version"),
         eservice__slug=slug,
     )
 
@@ -39,7 +40,10 @@ def receipt_pdf(request, slug: str, token: str):
     case = ensure_receipt_pdf(_case(request, slug, token))
     filename = f"kvitto-{case.registration_number.replace(' ', '-').replace('/', '-')}.pdf"
     response = FileResponse(
-        case.receipt_pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+        case.receipt_pdf.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

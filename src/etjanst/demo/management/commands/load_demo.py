@@ -9,12 +9,16 @@ DEMO_ADMIN = ("admin", "exempelby-demo")
 
 
 class Command(BaseCommand):
-    help = "Load the demo municipality (Exempelby kommun): e-services and an admin login. Idempotent."
+    help = (
+        "Load the demo municipality (Exempelby kommun): e-services and an admin login. Idempotent."
+    )
 
     def handle(self, *args, **options):
         call_command("load_eservices", str(DEMO_DIR / "eservices"), stdout=self.stdout)
-        User = get_user_model()  # noqa: N806
+        User = get_user_model()
         username, password = DEMO_ADMIN
         if not User.objects.filter(username=username).exists():
-            User.objects.create_superuser(username=username, password=password, email="admin@exempelby.se")
+            User.objects.create_superuser(
+                username=username, password=password, email="admin@exempelby.se"
+            )
             self.stdout.write(f"Demo admin created: {username}")
