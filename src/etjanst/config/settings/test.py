@@ -15,7 +15,8 @@ if not os.environ.get("DATABASE_URL"):
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "test.sqlite3"),  # noqa: F405
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-            "TEST": {"NAME": str(VAR_DIR / "test-run.sqlite3")},  # noqa: F405
+            # One file per run, so parallel runs never share a database.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},  # noqa: F405
         }
     }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import personnummer
+from personnummer import personnummer
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import EmailValidator
@@ -25,14 +25,9 @@ MAX_TEXT = 20000
 
 
 def _required_message(question: Question) -> str:
-    return _("Fyll i %(label)s.") % {"label": _lower_first(question.label)}
-
-
-def _lower_first(label: str) -> str:
-    label = label.rstrip(" ?:*")
-    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
-        return label[0].lower() + label[1:]
-    return label
+    if question.options.get("required_message"):
+        return question.options["required_message"]
+    return _("Fyll i ”%(label)s”.") % {"label": question.label.rstrip(" ?:*")}
 
 
 def _text(raw: Any) -> str:
@@ -72,6 +67,9 @@ class LongText(ShortText):
     default_max_length = 4000
 
 
+NUMBER_RE = re.compile(r"-?\d{1,15}(\.\d{1,10})?")
+
+
 @question_types.register("number")
 class Number(QuestionType):
     template_name = "portal/questions/text.html"
@@ -83,11 +81,14 @@ class Number(QuestionType):
                 raise AnswerError(_required_message(question))
             return None
         rules = question.validation
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite() or len(text) > 30:
+        # Plain decimal notation only: "1e999999" would be a costly integer.
+        number = None
+        if NUMBER_RE.fullmatch(text):
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                number = None
+        if number is None:
             raise AnswerError(_("Skriv ett tal, till exempel 12 eller 12,5."))
         if rules.get("integer") and number != number.to_integral_value():
             raise AnswerError(_("Skriv ett heltal, utan decimaler."))

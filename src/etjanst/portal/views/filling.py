@@ -75,7 +75,8 @@ def step(request, slug: str, number: int):
             form.save_step(current, result.answers)
             if action == "back":
                 return redirect("portal:step", slug=slug, number=max(number - 1, 1))
-            if result.visible - set(request.POST.getlist("shown")):
+            shown = visible | set(request.POST.getlist("shown"))
+            if result.visible - shown:
                 # Without JavaScript the resident has not seen the questions
                 # their answers just made relevant: show them before going on.
                 notice = _("Dina svar gör att fler frågor visas. Fyll i dem och gå vidare.")
