@@ -44,7 +44,7 @@ def test_optional_empty_answers_are_none(type_):
 
 
 def test_a_question_can_say_what_is_missing_in_its_own_words():
-    message = error("short_text", "", required_message="Skriv vad felet gäller.")
+    message = error("short_text", "", options={"required_message": "Skriv vad felet gäller."})
     assert message == "Skriv vad felet gäller."
 
 
