@@ -24,6 +24,24 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# The simulators (BankID, SAML IdP, Navet), the demo content and debug tools
+# exist for the demo and the tests only.
+FORBIDDEN_IN_PRODUCTION = (
+    "etjanst.simulators",
+    "etjanst.demo",
+    "debug_toolbar",
+    "django_extensions",
+)
+
+
+def refuse_development_tools(names: list[str]) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    for name in names:
+        if name.startswith(FORBIDDEN_IN_PRODUCTION):
+            raise ImproperlyConfigured(f"{name} must not be enabled in production.")
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")

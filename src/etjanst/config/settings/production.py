@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE, env_bool
+from .base import INSTALLED_APPS, MIDDLEWARE, env_bool, refuse_development_tools
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
