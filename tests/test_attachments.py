@@ -74,7 +74,12 @@ def test_the_resident_can_download_their_pending_file_but_nobody_else(client, es
 
 def test_removing_a_file_deletes_it(client, eservice):
     start(client, eservice)
-    attach(client, eservice, SimpleUploadedFile("a.png", PNG_BYTES), SimpleUploadedFile("b.pdf", PDF_BYTES))
+    attach(
+        client,
+        eservice,
+        SimpleUploadedFile("a.png", PNG_BYTES),
+        SimpleUploadedFile("b.pdf", PDF_BYTES),
+    )
     first = Attachment.objects.get(original_name="a.png")
     attach(client, eservice, remove=[str(first.pk)])
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["b.pdf"]
@@ -106,9 +111,19 @@ def test_files_move_to_the_case_and_only_the_sender_can_read_them(client, eservi
     stranger = Client()
     assert stranger.get(receipt_url).status_code == 404
     assert stranger.get(url).status_code == 404
-    assert stranger.get(reverse("portal:receipt_pdf", args=[eservice.slug, case.receipt_token])).status_code == 404
+    assert (
+        stranger.get(
+            reverse("portal:receipt_pdf", args=[eservice.slug, case.receipt_token])
+        ).status_code
+        == 404
+    )
     # The pending download is gone once the case is sent.
-    assert client.get(reverse("portal:pending_attachment", args=[eservice.slug, attachment.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("portal:pending_attachment", args=[eservice.slug, attachment.pk])
+        ).status_code
+        == 404
+    )
 
 
 def test_cancelling_deletes_the_files(client, eservice):

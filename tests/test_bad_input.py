@@ -19,8 +19,19 @@ FORM = {
             "id": "uppgifter",
             "title": "Uppgifter",
             "questions": [
-                {"id": "namn", "type": "short_text", "label": "Namn", "required": True, "validation": {"max_length": 50}},
-                {"id": "antal", "type": "number", "label": "Antal", "validation": {"min": 1, "max": 10}},
+                {
+                    "id": "namn",
+                    "type": "short_text",
+                    "label": "Namn",
+                    "required": True,
+                    "validation": {"max_length": 50},
+                },
+                {
+                    "id": "antal",
+                    "type": "number",
+                    "label": "Antal",
+                    "validation": {"min": 1, "max": 10},
+                },
                 {"id": "pnr", "type": "personnummer", "label": "Personnummer"},
                 {
                     "id": "bilaga",
@@ -81,7 +92,9 @@ def test_invalid_answers_are_explained_and_not_stored(started, eservice, data, m
 
 def test_a_forbidden_file_type_is_refused(started, eservice):
     fake = SimpleUploadedFile("bild.png", b"MZ\x90\x00 not a picture", content_type="image/png")
-    response = post_step(started, eservice, 1, {"q_namn": "Anna", "q_bilaga": fake}, shown=["namn", "bilaga"])
+    response = post_step(
+        started, eservice, 1, {"q_namn": "Anna", "q_bilaga": fake}, shown=["namn", "bilaga"]
+    )
     assert response.status_code == 400
     assert "filtyp som inte tas emot" in response.content.decode()
     assert_nothing_stored(started, eservice)
@@ -89,7 +102,9 @@ def test_a_forbidden_file_type_is_refused(started, eservice):
 
 def test_an_oversized_file_is_refused(started, eservice):
     big = SimpleUploadedFile("stor.png", PNG_BYTES + b"\0" * 20_000, content_type="image/png")
-    response = post_step(started, eservice, 1, {"q_namn": "Anna", "q_bilaga": big}, shown=["namn", "bilaga"])
+    response = post_step(
+        started, eservice, 1, {"q_namn": "Anna", "q_bilaga": big}, shown=["namn", "bilaga"]
+    )
     assert response.status_code == 400
     assert "för stor" in response.content.decode()
     assert_nothing_stored(started, eservice)
@@ -97,7 +112,9 @@ def test_an_oversized_file_is_refused(started, eservice):
 
 def test_a_valid_file_is_not_stored_when_another_answer_is_wrong(started, eservice):
     ok = SimpleUploadedFile("ok.png", PNG_BYTES, content_type="image/png")
-    response = post_step(started, eservice, 1, {"q_namn": "", "q_bilaga": ok}, shown=["namn", "bilaga"])
+    response = post_step(
+        started, eservice, 1, {"q_namn": "", "q_bilaga": ok}, shown=["namn", "bilaga"]
+    )
     assert response.status_code == 400
     assert_nothing_stored(started, eservice)
 
@@ -117,13 +134,17 @@ def test_tampered_step_numbers_are_redirected_with_a_message(started, eservice):
 
 
 def test_unknown_question_ids_are_ignored_and_not_stored(started, eservice):
-    response = post_step(started, eservice, 1, {"q_namn": "Anna", "q_hemlig": "x", "q_namn__evil": "y"})
+    response = post_step(
+        started, eservice, 1, {"q_namn": "Anna", "q_hemlig": "x", "q_namn__evil": "y"}
+    )
     assert response.status_code == 302
     assert form_state(started, eservice)["answers"] == {"namn": "Anna"}
 
 
 def test_review_and_submit_without_a_started_form_are_refused(client, eservice):
-    response = client.post(reverse("portal:review", args=[eservice.slug]), {"submission_key": "x"}, follow=True)
+    response = client.post(
+        reverse("portal:review", args=[eservice.slug]), {"submission_key": "x"}, follow=True
+    )
     assert "tryck sedan på Starta" in response.content.decode()
     assert Case.objects.count() == 0
 
@@ -139,7 +160,9 @@ def test_a_forged_submission_key_sends_nothing(started, eservice):
     )
     assert "Granska dem igen" in response.content.decode()
     assert Case.objects.count() == 0
-    response = started.post(reverse("portal:review", args=[eservice.slug]), {"submission_key": "inte-en-uuid"})
+    response = started.post(
+        reverse("portal:review", args=[eservice.slug]), {"submission_key": "inte-en-uuid"}
+    )
     assert response.status_code == 302
     assert Case.objects.count() == 0
     assert submit(started, eservice).status_code == 302

@@ -48,7 +48,9 @@ def test_schema_violations_are_refused_with_a_message(form):
 
 
 def test_duplicate_question_ids_are_refused():
-    assert "finns två gånger" in messages_for(with_question(id="rubrik", type="short_text", label="X"))
+    assert "finns två gånger" in messages_for(
+        with_question(id="rubrik", type="short_text", label="X")
+    )
 
 
 def test_a_condition_must_point_to_an_earlier_question():
@@ -62,7 +64,12 @@ def test_a_condition_must_use_existing_choice_values():
         id="val", type="single_choice", label="Val", choices=[{"value": "a", "label": "A"}]
     )
     form["steps"][0]["questions"].append(
-        {"id": "mer", "type": "short_text", "label": "Mer", "visible_if": {"question": "val", "equals": "b"}}
+        {
+            "id": "mer",
+            "type": "short_text",
+            "label": "Mer",
+            "visible_if": {"question": "val", "equals": "b"},
+        }
     )
     assert "värden som val inte har" in messages_for(form)
 

@@ -38,7 +38,9 @@ def test_required_questions_refuse_empty_answers(type_):
     assert "Fyll i ”Frågan”." in error(type_, "  ")
 
 
-@pytest.mark.parametrize("type_", ["short_text", "number", "email", "phone", "personnummer", "date"])
+@pytest.mark.parametrize(
+    "type_", ["short_text", "number", "email", "phone", "personnummer", "date"]
+)
 def test_optional_empty_answers_are_none(type_):
     assert clean(type_, "", required=False) is None
 
@@ -158,7 +160,9 @@ def test_files_are_checked_by_content_not_by_name():
     answer = clean("file", {"remove": [], "files": [upload("lurig.png", PDF_BYTES)]})
     assert answer.new[0][1].id == "pdf"
     # An executable called .png is refused, whatever it claims.
-    refused = error("file", {"remove": [], "files": [upload("virus.png", b"MZ\x90\x00" * 50, "image/png")]})
+    refused = error(
+        "file", {"remove": [], "files": [upload("virus.png", b"MZ\x90\x00" * 50, "image/png")]}
+    )
     assert "filtyp som inte tas emot" in refused
     # Word documents only where the e-service accepts them.
     assert "filtyp" in error("file", {"remove": [], "files": [upload("a.docx", DOCX_BYTES)]})
@@ -172,7 +176,9 @@ def test_files_are_checked_by_content_not_by_name():
 
 def test_file_size_count_and_required():
     big = upload("stor.png", PNG_BYTES + b"\0" * (1024 * 1024))
-    assert "för stor" in error("file", {"remove": [], "files": [big]}, validation={"max_size_mb": 1})
+    assert "för stor" in error(
+        "file", {"remove": [], "files": [big]}, validation={"max_size_mb": 1}
+    )
     assert "är tom" in error("file", {"remove": [], "files": [upload("tom.png", b"")]})
     two = [upload("a.png", PNG_BYTES), upload("b.png", PNG_BYTES)]
     assert "en fil här" in error("file", {"remove": [], "files": two})
@@ -188,5 +194,7 @@ def test_display_texts():
     q = Question(id="q", type="personnummer", label="X")
     assert question_types["personnummer"].display(q, "198105082393") == "19810508-2393"
     q = Question(id="q", type="address", label="X")
-    shown = question_types["address"].display(q, {"street": "Storgatan 1", "postal_code": "123 45", "city": "By"})
+    shown = question_types["address"].display(
+        q, {"street": "Storgatan 1", "postal_code": "123 45", "city": "By"}
+    )
     assert shown == "Storgatan 1, 123 45 By"

@@ -58,7 +58,9 @@ def test_a_rolled_back_submission_gives_its_number_back():
 @pytest.mark.postgresql
 def test_concurrent_submissions_get_unique_gapless_numbers():
     if connection.vendor != "postgresql":
-        pytest.skip("concurrent row locking is tested on PostgreSQL (the SQLite run serialises writes)")
+        pytest.skip(
+            "concurrent row locking is tested on PostgreSQL (the SQLite run serialises writes)"
+        )
     eservice = EServiceFactory(committee__prefix="KS")
     version = eservice.current_version
     threads, errors = 24, []
@@ -93,7 +95,9 @@ def test_concurrent_submissions_get_unique_gapless_numbers():
 @pytest.mark.postgresql
 def test_concurrent_replays_of_one_submission_make_one_case():
     if connection.vendor != "postgresql":
-        pytest.skip("concurrent replays are tested on PostgreSQL (the SQLite run serialises writes)")
+        pytest.skip(
+            "concurrent replays are tested on PostgreSQL (the SQLite run serialises writes)"
+        )
     eservice = EServiceFactory()
     version = eservice.current_version
     key = uuid.uuid4()
@@ -103,7 +107,12 @@ def test_concurrent_replays_of_one_submission_make_one_case():
         try:
             barrier.wait()
             results.append(
-                submit_case(version=version, answers={"rubrik": "Samma"}, upload_owner="", submission_key=key).pk
+                submit_case(
+                    version=version,
+                    answers={"rubrik": "Samma"},
+                    upload_owner="",
+                    submission_key=key,
+                ).pk
             )
         finally:
             connection.close()

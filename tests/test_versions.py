@@ -72,7 +72,11 @@ def test_admin_refuses_an_invalid_form_with_a_clear_message(client):
     assert eservice.versions.count() == 1
     response = client.post(
         reverse("admin:eservices_eserviceversion_add"),
-        {"eservice": eservice.pk, "number": 2, "form": '{"steps": [{"id": "a", "title": "A", "questions": [{"id": "b", "type": "short_text", "label": "B"}]}]}'},
+        {
+            "eservice": eservice.pk,
+            "number": 2,
+            "form": '{"steps": [{"id": "a", "title": "A", "questions": [{"id": "b", "type": "short_text", "label": "B"}]}]}',
+        },
     )
     assert response.status_code == 302
     assert eservice.versions.count() == 2
@@ -90,4 +94,3 @@ def test_admin_pages_open(client):
         reverse("admin:django_tasks_database_dbtaskresult_changelist"),
     ]:
         assert client.get(url).status_code == 200, url
-
