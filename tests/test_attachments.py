@@ -135,3 +135,23 @@ def test_cancelling_deletes_the_files(client, eservice):
     assert Attachment.objects.count() == 0
     assert not stored.storage.exists(stored.name)
     assert form_state(client, eservice) is None
+
+
+def test_abandoned_uploads_are_purged_but_sent_ones_are_kept(client, eservice, time_machine):
+    from django.core.management import call_command
+
+    time_machine.move_to("2026-11-01 10:00 +01:00")
+    start(client, eservice)
+    attach(client, eservice, SimpleUploadedFile("kvar.png", PNG_BYTES))
+    submit(client, eservice)
+    other = Client()
+    start(other, eservice)
+    attach(other, eservice, SimpleUploadedFile("overgiven.png", PNG_BYTES))
+    abandoned = Attachment.objects.get(case__isnull=True).file
+    time_machine.move_to("2026-11-02 09:00 +01:00")
+    call_command("purge_abandoned_uploads")
+    assert Attachment.objects.count() == 2  # not yet 24 hours
+    time_machine.move_to("2026-11-02 11:00 +01:00")
+    call_command("purge_abandoned_uploads")
+    assert list(Attachment.objects.values_list("original_name", flat=True)) == ["kvar.png"]
+    assert not abandoned.storage.exists(abandoned.name)

@@ -3,6 +3,7 @@ filled in, and submitting it as a case."""
 
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -193,6 +194,19 @@ def _create_case(*, version: EServiceVersion, answers: dict, upload_owner: str, 
     if confirmation_email(version.definition, answers):
         transaction.on_commit(lambda: tasks.send_confirmation_email.enqueue(case_id=case_id))
     return case
+
+
+def purge_abandoned_uploads(*, older_than: timedelta = timedelta(hours=24)) -> int:
+    """Delete files of forms that were never sent (the browser session is long
+    gone). They were never received, so they are not public documents."""
+    cutoff = timezone.now() - older_than
+    attachments = list(Attachment.objects.filter(case__isnull=True, created_at__lt=cutoff))
+    for attachment in attachments:
+        attachment.file.delete(save=False)
+        attachment.delete()
+    if attachments:
+        logger.info("Purged %d abandoned uploads", len(attachments))
+    return len(attachments)
 
 
 def discard_pending_uploads(*, upload_owner: str) -> int:

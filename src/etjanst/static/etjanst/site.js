@@ -1,7 +1,8 @@
 /* Enhancements only: every page works without this file.
    - Conditional questions are shown and hidden as the resident answers
      (the server decides again on every step, so this only mirrors it).
-   - The error summary gets focus, so screen readers announce it.
+   - The error summary gets focus, so screen readers announce it; its links
+     move focus to the field and show the field's question.
    - The Skicka button is disabled after the first click (the server also
      refuses to make two cases of one submission). */
 (function () {
@@ -57,7 +58,19 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
-    if (summary) summary.focus();
+    if (summary) {
+      summary.focus();
+      // A link in the summary moves focus to its field and scrolls the whole
+      // question (label or legend too) into view, not only the input.
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest('a[href^="#"]');
+        var field = link && document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) return;
+        event.preventDefault();
+        (field.closest(".question") || field).scrollIntoView();
+        field.focus({ preventScroll: true });
+      });
+    }
 
     document.querySelectorAll("form.step-form").forEach(function (form) {
       if (!form.querySelector("[data-visible-if]")) return;
