@@ -75,7 +75,7 @@ def test_concurrent_submissions_get_unique_gapless_numbers():
                 upload_owner="",
                 submission_key=uuid.uuid4(),
             )
-        except Exception as exc:  # noqa: BLE001 — collected and asserted below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

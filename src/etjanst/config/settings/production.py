@@ -32,12 +32,4 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # Never in production, whatever the environment says.
-FORBIDDEN_IN_PRODUCTION = (
-    "etjanst.simulators",
-    "etjanst.demo",
-    "debug_toolbar",
-    "django_extensions",
-)
-for _app in INSTALLED_APPS + MIDDLEWARE:
-    if _app.startswith(FORBIDDEN_IN_PRODUCTION):
-        raise ImproperlyConfigured(f"{_app} must not be enabled in production.")
+refuse_development_tools(INSTALLED_APPS + MIDDLEWARE)
