@@ -21,7 +21,7 @@ stop() {
 trap stop INT TERM EXIT
 
 $PY -m etjanst.simulators.mailbox --port "$EMAIL_PORT" --folder var/mail & pids+=($!)
-$PY manage.py db_worker --no-startup-delay --interval 0.5 & pids+=($!)
+$PY manage.py db_worker --no-reload --no-startup-delay --interval 0.5 & pids+=($!)
 $PY manage.py runserver --noreload 127.0.0.1:8000 & pids+=($!)
 sleep 2
 cat <<TXT
