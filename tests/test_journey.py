@@ -1,12 +1,15 @@
 """The resident's journey through the test client: start, steps, review,
 submit, receipt, PDF and e-mail."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
 from etjanst.cases.models import Case
 
 from .factories import EServiceFactory
+from .filling import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +126,85 @@ def test_double_submit_makes_one_case(client):
     assert Case.objects.count() == 1
     assert second.status_code == 302
     assert second["Location"] == first["Location"]
+
+
+def test_without_javascript_newly_relevant_questions_are_shown_before_going_on(client):
+    eservice = EServiceFactory(form=TWO_STEPS)
+    start(client, eservice)
+    step1 = reverse("portal:step", args=[eservice.slug, 1])
+    # The page showed typ and beskrivning; choosing "lampa" reveals stolpe.
+    response = client.post(
+        step1, {"q_typ": "lampa", "q_beskrivning": "Släckt", "shown": ["typ", "beskrivning"]}
+    )
+    assert response.status_code == 400  # stolpe is required and now visible
+    assert "Stolpnummer" in response.content.decode()
+    # An optional newly shown question is shown once, without an error.
+    form = json.loads(json.dumps(TWO_STEPS))
+    form["steps"][0]["questions"][1]["required"] = False
+    optional = EServiceFactory(form=form)
+    start(client, optional)
+    step1 = reverse("portal:step", args=[optional.slug, 1])
+    response = client.post(
+        step1, {"q_typ": "lampa", "q_beskrivning": "Släckt", "shown": ["typ", "beskrivning"]}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "fler frågor visas" in html
+    assert 'id="question-stolpe"' in html and 'id="question-stolpe" hidden' not in html
+    response = client.post(
+        step1,
+        {"q_typ": "lampa", "q_beskrivning": "Släckt", "shown": ["typ", "stolpe", "beskrivning"]},
+    )
+    assert response["Location"].endswith("/steg/2/")
+
+
+def test_back_keeps_answers_and_change_from_review_returns_to_review(client):
+    eservice = EServiceFactory(form=TWO_STEPS)
+    start(client, eservice)
+    client.post(
+        reverse("portal:step", args=[eservice.slug, 1]),
+        {"q_typ": "annat", "q_beskrivning": "Skräp", "shown": ["typ", "beskrivning"]},
+    )
+    response = client.post(
+        reverse("portal:step", args=[eservice.slug, 2]), {"q_epost": "", "action": "back"}
+    )
+    assert response["Location"].endswith("/steg/1/")
+    page = client.get(reverse("portal:step", args=[eservice.slug, 1])).content.decode()
+    assert "Skräp" in page and 'value="annat" checked' in page
+    client.post(reverse("portal:step", args=[eservice.slug, 2]), {"q_epost": "a@example.se"})
+    response = client.post(
+        reverse("portal:step", args=[eservice.slug, 1]) + "?granska=1",
+        {"q_typ": "annat", "q_beskrivning": "Mycket skräp", "shown": ["typ", "beskrivning"]},
+    )
+    assert response["Location"].endswith("/granska/")
+    assert "Mycket skräp" in client.get(response["Location"]).content.decode()
+
+
+def test_a_skipped_step_changes_the_step_count(client):
+    form = json.loads(json.dumps(TWO_STEPS))
+    form["steps"][1]["visible_if"] = {"question": "typ", "equals": "lampa"}
+    eservice = EServiceFactory(form=form)
+    start(client, eservice)
+    assert (
+        "Steg 1 av 1"
+        in client.get(reverse("portal:step", args=[eservice.slug, 1])).content.decode()
+    )
+    response = client.post(
+        reverse("portal:step", args=[eservice.slug, 1]),
+        {"q_typ": "annat", "q_beskrivning": "x", "shown": ["typ", "beskrivning"]},
+    )
+    assert response["Location"].endswith("/granska/")
+    submit(client, eservice)
+    assert Case.objects.get().answers == {"typ": "annat", "beskrivning": "x"}
+
+
+def test_the_receipt_says_where_the_confirmation_goes(client):
+    eservice = EServiceFactory()
+    start(client, eservice)
+    client.post(
+        reverse("portal:step", args=[eservice.slug, 1]),
+        {"q_rubrik": "Hej", "q_epost": "bo@example.se", "shown": ["rubrik", "epost"]},
+    )
+    receipt = client.get(submit(client, eservice)["Location"])
+    assert "Vi skickar också en bekräftelse till bo@example.se" in receipt.content.decode()
+    assert receipt["Cache-Control"] == "private, no-store"

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from etjanst.cases.models import Case
 from etjanst.cases.receipts import ensure_receipt_pdf
-from etjanst.eservices.presentation import summarise
+from etjanst.eservices.presentation import confirmation_email, summarise
 
 from ..formsession import receipt_case_ids
 from .filling import attachment_response
@@ -30,6 +30,7 @@ def receipt(request, slug: str, token: str):
             "case": case,
             "eservice": case.eservice,
             "sections": summarise(case.version.definition, case.answers),
+            "confirmation_email": confirmation_email(case.version.definition, case.answers),
         },
     )
     response["Cache-Control"] = "private, no-store"
