@@ -94,3 +94,19 @@ def test_admin_pages_open(client):
         reverse("admin:django_tasks_database_dbtaskresult_changelist"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_admin_exports_an_eservice_as_json_that_imports_back(client):
+    import json
+
+    admin = get_user_model().objects.create_superuser("admin", "a@example.se", "pw")
+    client.force_login(admin)
+    eservice = EServiceFactory(slug="export-mig")
+    response = client.post(
+        reverse("admin:eservices_eservice_changelist"),
+        {"action": "export_json", "_selected_action": [eservice.pk]},
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="export-mig.json"'
+    data = json.loads(response.content)
+    assert data["form"] == SIMPLE_FORM
+    assert actions.import_eservice(data=data) == (eservice, None)

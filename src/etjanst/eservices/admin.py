@@ -1,4 +1,7 @@
+import json
+
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -31,6 +34,19 @@ class EServiceAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VersionInline]
+    actions = ["export_json"]
+
+    @admin.action(description=_("Exportera som JSON"))
+    def export_json(self, request, queryset):
+        """The e-services as JSON documents that `load_eservices` reads back."""
+        documents = [actions.export_eservice(eservice=e) for e in queryset]
+        payload = documents[0] if len(documents) == 1 else documents
+        name = f"{queryset[0].slug}.json" if len(documents) == 1 else "e-tjanster.json"
+        response = HttpResponse(
+            json.dumps(payload, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 @admin.register(EServiceVersion)
