@@ -17,6 +17,8 @@ from etjanst.eservices.formschema import Condition, parse_form
         (Condition("a", "checked", True), {"a": True}, True),
         (Condition("a", "checked", True), {}, False),
         (Condition("a", "checked", False), {}, True),
+        (Condition("a", "checked", True), {"a": "no"}, False),  # yes_no: a no is not a tick
+        (Condition("a", "checked", True), {"a": [{"id": "f"}]}, True),  # an attached file
         (Condition("a", "equals", "x"), {"a": ["x", "y"]}, True),  # multiple choice: contains
         (Condition("a", "not_equals", "x"), {"a": ["y"]}, True),
         (Condition("a", "one_of", ["q", "y"]), {"a": ["x", "y"]}, True),

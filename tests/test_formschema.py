@@ -89,3 +89,26 @@ def test_the_demo_forms_are_valid():
     assert files
     for file in files:
         validate_form_json(json.loads(file.read_text())["form"])
+
+
+def test_conditions_that_can_never_hold_are_refused():
+    form = with_question(id="svar", type="yes_no", label="Ja eller nej?")
+    form["steps"][0]["questions"].append(
+        {
+            "id": "mer",
+            "type": "short_text",
+            "label": "Mer",
+            "visible_if": {"question": "svar", "equals": "ja"},
+        }
+    )
+    assert "värden som svar inte har" in messages_for(form)
+    form = with_question(id="info", type="info", text="Läs detta")
+    form["steps"][0]["questions"].append(
+        {
+            "id": "mer",
+            "type": "short_text",
+            "label": "Mer",
+            "visible_if": {"question": "info", "checked": True},
+        }
+    )
+    assert "inte har något svar" in messages_for(form)

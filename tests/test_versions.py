@@ -110,3 +110,22 @@ def test_admin_exports_an_eservice_as_json_that_imports_back(client):
     data = json.loads(response.content)
     assert data["form"] == SIMPLE_FORM
     assert actions.import_eservice(data=data) == (eservice, None)
+
+
+def test_import_updates_names_and_refuses_invalid_documents():
+    from django.core.exceptions import ValidationError
+
+    data = actions.export_eservice(
+        eservice=EServiceFactory(slug="namn-test", committee__prefix="KS")
+    )
+    data["committee"]["name"] = "Kommunstyrelsen (nytt namn)"
+    data["category"]["name"] = "Ny kategori"
+    eservice, _version = actions.import_eservice(data=data)
+    eservice.refresh_from_db()
+    assert eservice.committee.name == "Kommunstyrelsen (nytt namn)"
+    assert eservice.category.name == "Ny kategori"
+    data["short_description"] = "x" * 301
+    with pytest.raises(ValidationError):
+        actions.import_eservice(data=data)
+    eservice.refresh_from_db()
+    assert len(eservice.short_description) <= 300

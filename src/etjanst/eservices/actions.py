@@ -41,31 +41,39 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
 
     Idempotent: importing the same document twice changes nothing."""
     validate_form_json(data["form"])
-    committee_data = data["committee"]
-    committee, _ = Committee.objects.get_or_create(
-        prefix=committee_data["prefix"], defaults={"name": committee_data["name"]}
+    committee = Committee.objects.filter(prefix=data["committee"]["prefix"]).first() or Committee(
+        prefix=data["committee"]["prefix"]
     )
-    category, _ = Category.objects.get_or_create(
-        slug=data["category"]["slug"],
-        defaults={"name": data["category"]["name"], "order": data["category"].get("order", 0)},
+    committee.name = data["committee"]["name"]
+    _save_valid(committee)
+    category = Category.objects.filter(slug=data["category"]["slug"]).first() or Category(
+        slug=data["category"]["slug"]
     )
-    fields = {
-        "name": data["name"],
-        "category": category,
-        "committee": committee,
-        "short_description": data["short_description"],
-        "intro_text": data.get("intro_text", ""),
-        "what_you_need": "\n".join(data.get("what_you_need", [])),
-        "personal_data_text": data.get("personal_data_text", ""),
-        "after_submit_text": data.get("after_submit_text", ""),
-    }
+    category.name = data["category"]["name"]
+    category.order = data["category"].get("order", category.order or 0)
+    _save_valid(category)
+    eservice = EService.objects.filter(slug=data["slug"]).first() or EService(slug=data["slug"])
+    eservice.name = data["name"]
+    eservice.category = category
+    eservice.committee = committee
+    eservice.short_description = data["short_description"]
+    eservice.intro_text = data.get("intro_text", "")
+    eservice.what_you_need = "\n".join(data.get("what_you_need", []))
+    eservice.personal_data_text = data.get("personal_data_text", "")
+    eservice.after_submit_text = data.get("after_submit_text", "")
     if "max_attachments_total_mb" in data:
-        fields["max_attachments_total_mb"] = data["max_attachments_total_mb"]
-    eservice, _ = EService.objects.update_or_create(slug=data["slug"], defaults=fields)
+        eservice.max_attachments_total_mb = data["max_attachments_total_mb"]
+    _save_valid(eservice)
     current = eservice.versions.filter(published_at__isnull=False).order_by("-number").first()
     if current is not None and current.form == data["form"]:
         return eservice, None
     return eservice, add_version(eservice=eservice, form=data["form"], publish=True)
+
+
+def _save_valid(instance) -> None:
+    """Save only what passes the model's own validation (lengths, uniqueness)."""
+    instance.full_clean()
+    instance.save()
 
 
 def export_eservice(*, eservice: EService) -> dict:

@@ -11,7 +11,7 @@ def condition_holds(condition: Condition | None, answers: dict[str, Any]) -> boo
         return True
     answer = answers.get(condition.question)
     if condition.operator == "checked":
-        return bool(answer) == bool(condition.value)
+        return is_checked(answer) == bool(condition.value)
     if isinstance(answer, list):  # multiple choice: "equals" means "contains"
         if condition.operator == "equals":
             return _text(condition.value) in answer
@@ -23,6 +23,11 @@ def condition_holds(condition: Condition | None, answers: dict[str, Any]) -> boo
     if condition.operator == "not_equals":
         return _text(answer) != _text(condition.value)
     return _text(answer) in {_text(v) for v in condition.value}
+
+
+def is_checked(answer: Any) -> bool:
+    """A ticked box, a chosen option, an attached file, a yes; not a no."""
+    return answer not in (None, False, "", "no", [], {})
 
 
 def _text(value: Any) -> str:

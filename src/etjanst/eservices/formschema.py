@@ -162,6 +162,11 @@ def validate_form_json(data: Any) -> None:
         raise ValidationError(messages)
 
 
+# The values each kind of question can have, for checking conditions on it.
+_FIXED_VALUES = {"yes_no": {"yes", "no"}}
+_NO_ANSWER = {"info"}
+
+
 def _check_condition(
     condition: dict | None, earlier: dict[str, dict], owner: str, messages: list
 ) -> None:
@@ -175,16 +180,24 @@ def _check_condition(
         )
         return
     question = earlier[target]
-    values = question.get("choices")
-    if values:
-        allowed = {c["value"] for c in values}
-        wanted = condition.get("one_of") or [condition.get("equals", condition.get("not_equals"))]
-        unknown = [v for v in wanted if v is not None and v not in allowed]
-        if unknown:
-            messages.append(
-                _("Villkoret på %(owner)s använder värden som %(target)s inte har: %(values)s")
-                % {"owner": owner, "target": target, "values": ", ".join(map(str, unknown))}
-            )
+    if question["type"] in _NO_ANSWER:
+        messages.append(
+            _("Villkoret på %(owner)s pekar på %(target)s, som inte har något svar.")
+            % {"owner": owner, "target": target}
+        )
+        return
+    allowed = _FIXED_VALUES.get(question["type"])
+    if question.get("choices"):
+        allowed = {c["value"] for c in question["choices"]}
+    if allowed is None:
+        return
+    wanted = condition.get("one_of") or [condition.get("equals", condition.get("not_equals"))]
+    unknown = [v for v in wanted if v is not None and v not in allowed]
+    if unknown:
+        messages.append(
+            _("Villkoret på %(owner)s använder värden som %(target)s inte har: %(values)s")
+            % {"owner": owner, "target": target, "values": ", ".join(map(str, unknown))}
+        )
 
 
 def parse_form(data: dict) -> FormDefinition:

@@ -191,7 +191,7 @@ def format_personnummer(value: str) -> str:
     return f"{value[:8]}-{value[8:]}" if len(value) == 12 else value
 
 
-def _relative_date(spec: str) -> datetime.date:
+def relative_date(spec: str) -> datetime.date:
     today = timezone.localdate()
     if spec.startswith("today"):
         return today + datetime.timedelta(days=int(spec[5:] or 0))
@@ -215,9 +215,9 @@ class Date(QuestionType):
         if date is None:
             raise AnswerError(_("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-15."))
         rules = question.validation
-        if "min_date" in rules and date < (earliest := _relative_date(rules["min_date"])):
+        if "min_date" in rules and date < (earliest := relative_date(rules["min_date"])):
             raise AnswerError(_("Datumet får inte vara före %(date)s.") % {"date": earliest})
-        if "max_date" in rules and date > (latest := _relative_date(rules["max_date"])):
+        if "max_date" in rules and date > (latest := relative_date(rules["max_date"])):
             raise AnswerError(_("Datumet får inte vara efter %(date)s.") % {"date": latest})
         return date.isoformat()
 

@@ -59,3 +59,12 @@ def autocomplete(question) -> str:
     if question.options.get("autocomplete"):
         return question.options["autocomplete"]
     return {"email": "email", "phone": "tel"}.get(question.type, "off")
+
+
+@register.filter
+def date_limit(question, key: str) -> str:
+    """min_date/max_date as an ISO date for the date input's min/max."""
+    from etjanst.eservices.questions.types import relative_date
+
+    spec = question.validation.get(key)
+    return relative_date(spec).isoformat() if spec else ""

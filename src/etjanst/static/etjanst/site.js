@@ -12,23 +12,35 @@
     var name = "q_" + questionId;
     var inputs = form.querySelectorAll('[name="' + name + '"]');
     if (!inputs.length) return undefined; // on an earlier step: unknown here
+    var first = inputs[0];
+    if (first.type === "file") {
+      // Files chosen now, or files attached before and not marked for removal.
+      var kept = form.querySelectorAll('[name="' + name + '__remove"]:not(:checked)').length;
+      return first.files.length + kept > 0 ? ["file"] : [];
+    }
+    if (first.type === "checkbox" && first.value === "on") return first.checked; // confirmation
     var values = [];
     inputs.forEach(function (input) {
       if (input.type === "radio" || input.type === "checkbox") {
-        if (input.checked) values.push(input.type === "checkbox" && input.value === "on" ? true : input.value);
+        if (input.checked) values.push(input.value);
       } else if (input.value !== "") {
         values.push(input.value);
       }
     });
-    if (inputs[0].type === "checkbox" && inputs.length > 1) return values;
-    if (inputs[0].type === "checkbox") return values.length ? true : false;
+    if (first.type === "checkbox") return values; // multiple choice, however many options
     return values.length ? values[0] : "";
+  }
+
+  // The same rules as etjanst/eservices/conditions.py.
+  function isChecked(answer) {
+    return !(answer === undefined || answer === null || answer === false || answer === "" ||
+             answer === "no" || (Array.isArray(answer) && answer.length === 0));
   }
 
   function holds(condition, answer) {
     if (answer === undefined) return null;
     var text = function (v) { return v === true ? "yes" : v === false ? "no" : String(v); };
-    if ("checked" in condition) return Boolean(answer && answer.length !== 0) === condition.checked;
+    if ("checked" in condition) return isChecked(answer) === condition.checked;
     if (Array.isArray(answer)) {
       if ("equals" in condition) return answer.indexOf(text(condition.equals)) !== -1;
       if ("not_equals" in condition) return answer.indexOf(text(condition.not_equals)) === -1;
