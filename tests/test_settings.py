@@ -84,3 +84,11 @@ def test_no_template_has_inline_script_or_style():
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page
         assert not re.search(r"\sstyle=|<style", html), page
         assert not re.search(r"\son[a-z]+=", html), page
+
+
+def test_collectstatic_with_the_production_storage_finds_the_site_files(tmp_path):
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)}
+    result = manage("collectstatic", "--no-input", env=env)
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "etjanst/site.css" in manifest and "etjanst/site.js" in manifest

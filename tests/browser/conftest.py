@@ -8,7 +8,6 @@ lets the browser reach a page without scanning it fails at teardown.
 """
 
 import os
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,21 +51,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def static_files(settings) -> None:
-    """Make sure the site's CSS and JavaScript are served.
-
-    Workaround: src/etjanst/static/ is not an app's static folder and the
-    settings name no STATICFILES_DIRS, so the staticfiles finders (and
-    collectstatic) do not find etjanst/site.css. Without it every page would
-    be tested unstyled and without site.js. A no-op once the settings say it.
-    """
-    if finders.find("etjanst/site.css") is None:
-        warnings.warn(
-            "etjanst/site.css is not found by the staticfiles finders: "
-            "STATICFILES_DIRS lacks src/etjanst/static (added for the browser tests)",
-            stacklevel=1,
-        )
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(STATIC_DIR)]
+def static_files() -> None:
+    """The site's CSS and JavaScript must be served, or every page would be
+    tested unstyled and without site.js."""
     assert finders.find("etjanst/site.css"), "the site's CSS cannot be served"
 
 
