@@ -322,6 +322,10 @@ class Composite(QuestionType):
     def raw_value(self, question, data, files):
         return {part: data.get(self.field_name(question, part), "") for part, *_ in self.parts}
 
+    def stripped_parts(self, raw: Any) -> dict[str, str]:
+        raw = raw if isinstance(raw, dict) else {}
+        return {part: _text(raw.get(part)) for part, *_ in self.parts}
+
     def display(self, question, value):
         if not value:
             return ""
@@ -338,23 +342,16 @@ class Address(Composite):
     )
 
     def clean(self, question, raw, *, required, existing=None):
-        raw = raw if isinstance(raw, dict) else {}
-        value = {part: _text(raw.get(part)) for part, *_ in self.parts}
-        if not any(value.values()):
-            if required:
-                raise AnswerError(
-                    parts={
-                        "street": _("Fyll i gatuadress."),
-                        "postal_code": _("Fyll i postnummer."),
-                        "city": _("Fyll i ort."),
-                    }
-                )
+        value = self.stripped_parts(raw)
+        if not any(value.values()) and not required:
             return None
         errors = {}
         if not value["street"]:
             errors["street"] = _("Fyll i gatuadress.")
         postal = value["postal_code"].replace(" ", "")
-        if not re.fullmatch(r"\d{5}", postal):
+        if not postal:
+            errors["postal_code"] = _("Fyll i postnummer.")
+        elif not re.fullmatch(r"\d{5}", postal):
             errors["postal_code"] = _("Skriv postnumret med fem siffror, till exempel 123 45.")
         if not value["city"]:
             errors["city"] = _("Fyll i ort.")
@@ -383,8 +380,7 @@ class Contact(Composite):
     )
 
     def clean(self, question, raw, *, required, existing=None):
-        raw = raw if isinstance(raw, dict) else {}
-        value = {part: _text(raw.get(part)) for part, *_ in self.parts}
+        value = self.stripped_parts(raw)
         if not any(value.values()) and not required:
             return None
         errors = {}
