@@ -208,3 +208,39 @@ def test_the_receipt_says_where_the_confirmation_goes(client):
     receipt = client.get(submit(client, eservice)["Location"])
     assert "Vi skickar också en bekräftelse till bo@example.se" in receipt.content.decode()
     assert receipt["Cache-Control"] == "private, no-store"
+
+
+def test_answers_that_went_stale_are_caught_at_submit_with_links_to_the_step(client, time_machine):
+    form = {
+        "steps": [
+            {
+                "id": "tid",
+                "title": "Tid",
+                "questions": [
+                    {
+                        "id": "datum",
+                        "type": "date",
+                        "label": "Önskat datum",
+                        "required": True,
+                        "validation": {"min_date": "today"},
+                    }
+                ],
+            }
+        ]
+    }
+    eservice = EServiceFactory(form=form)
+    time_machine.move_to("2026-11-26 23:00 +01:00")
+    start(client, eservice)
+    client.post(
+        reverse("portal:step", args=[eservice.slug, 1]),
+        {"q_datum": "2026-11-26", "shown": ["datum"]},
+    )
+    key = client.get(reverse("portal:review", args=[eservice.slug])).context["submission_key"]
+    time_machine.move_to("2026-11-27 01:00 +01:00")  # past midnight: the date is in the past
+    response = client.post(reverse("portal:review", args=[eservice.slug]), {"submission_key": key})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Ärendet kan inte skickas än" in html
+    assert f'href="/e-tjanster/{eservice.slug}/steg/1/?granska=1"' in html
+    assert "inte vara före 2026-11-27" in html
+    assert Case.objects.count() == 0

@@ -53,6 +53,10 @@ def test_resident_reports_a_broken_street_light(site, demo, mailbox, run_tasks):
     expect(pole).to_be_hidden()
     page.get_by_label("Trasig gatubelysning").check()
     expect(pole).to_be_visible()
+    # Screen readers hear that a question appeared.
+    expect(page.locator("#live-region")).to_have_text(
+        "En ny fråga visas: Stolpens nummer (frivillig)"
+    )
     expect(pole).to_be_enabled()
     site.scan()  # the page as it is with the condition shown
     page.get_by_label("Hål eller skada i vägen").check()

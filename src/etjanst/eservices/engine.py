@@ -92,6 +92,7 @@ class FormProblem:
     step: Step
     question: Question
     messages: dict[str, str]
+    number: int = 0  # the step's number among the visible steps, for links
 
 
 def validate_answers(form: FormDefinition, answers: dict[str, Any]) -> list[FormProblem]:

@@ -180,6 +180,9 @@ def _submit(request, eservice, form):
             submission_key=uuid.UUID(posted_key),
         )
     except case_actions.SubmissionInvalid as exc:
+        numbers = {step.id: n for n, step in enumerate(form.steps(), start=1)}
+        for problem in exc.problems:
+            problem.number = numbers.get(problem.step.id, 1)
         return _render_review(request, eservice, form, problems=exc.problems, status=400)
     form.finish(case.pk)
     return redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)

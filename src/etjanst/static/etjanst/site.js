@@ -51,6 +51,17 @@
     return condition.one_of.map(text).indexOf(text(answer)) !== -1;
   }
 
+  // Screen readers are told when an answer makes a new question appear.
+  function announce(block) {
+    var region = document.getElementById("live-region");
+    var label = block.querySelector("label, legend");
+    if (!region || !label) return;
+    region.textContent = "";
+    window.setTimeout(function () {
+      region.textContent = region.getAttribute("data-prefix") + " " + label.textContent.replace(/\s+/g, " ").trim();
+    }, 50);
+  }
+
   function update(form) {
     form.querySelectorAll("[data-visible-if]").forEach(function (block) {
       var condition = JSON.parse(block.getAttribute("data-visible-if"));
@@ -60,6 +71,7 @@
       block.hidden = !result;
       var shown = block.querySelector('input[name="shown"]');
       if (shown) shown.disabled = !result;
+      if (hiddenBefore && !block.hidden) announce(block);
       if (hiddenBefore !== block.hidden) {
         block.querySelectorAll("input, select, textarea").forEach(function (el) {
           if (el.name !== "shown") el.disabled = !result;
