@@ -192,7 +192,10 @@ def _create_case(*, version: EServiceVersion, answers: dict, upload_owner: str, 
     case_id = case.pk
     transaction.on_commit(lambda: tasks.render_receipt_pdf.enqueue(case_id=case_id))
     if confirmation_email(version.definition, answers):
-        transaction.on_commit(lambda: tasks.send_confirmation_email.enqueue(case_id=case_id))
+        # The resident waits for the e-mail; the PDF is also made on request.
+        transaction.on_commit(
+            lambda: tasks.send_confirmation_email.using(priority=10).enqueue(case_id=case_id)
+        )
     return case
 
 

@@ -1,8 +1,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Committee, RegistrationCounter
@@ -27,12 +26,15 @@ def allocate_registration_number(*, committee: Committee, at: datetime) -> Regis
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_registration_number must run inside a transaction.")
     year = timezone.localtime(at).year
-    RegistrationCounter.objects.bulk_create(
-        [RegistrationCounter(committee=committee, year=year, last_number=0)],
-        ignore_conflicts=True,
-    )
-    counter = RegistrationCounter.objects.select_for_update().get(committee=committee, year=year)
-    counter.last_number = F("last_number") + 1
-    counter.save(update_fields=["last_number"])
-    counter.refresh_from_db(fields=["last_number"])
-    return RegistrationNumber(committee=committee, year=year, sequence=counter.last_number)
+    table = RegistrationCounter._meta.db_table
+    # One statement: create the year's counter or increment it. The row stays
+    # locked until the surrounding transaction ends (PostgreSQL, SQLite ≥ 3.35).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (committee_id, year, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (committee_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [committee.pk, year],
+        )
+        (sequence,) = cursor.fetchone()
+    return RegistrationNumber(committee=committee, year=year, sequence=sequence)

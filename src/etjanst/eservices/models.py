@@ -27,7 +27,10 @@ class Category(models.Model):
 class EServiceQuerySet(models.QuerySet):
     def published(self) -> "EServiceQuerySet":
         """E-services a resident can find and start."""
-        return self.filter(is_active=True, versions__published_at__isnull=False).distinct()
+        has_published = EServiceVersion.objects.filter(
+            eservice=models.OuterRef("pk"), published_at__isnull=False
+        )
+        return self.filter(models.Exists(has_published), is_active=True)
 
     def search(self, text: str) -> "EServiceQuerySet":
         query = Q()
@@ -142,4 +145,21 @@ class EServiceVersion(models.Model):
 
     @cached_property
     def definition(self) -> FormDefinition:
-        return parse_form(self.form)
+        if self.published_at is None:  # a draft version may still change
+            return parse_form(self.form)
+        return _published_definition((self.pk, self.published_at), lambda: self.form)
+
+
+# Published versions never change, so each process parses a form once. The
+# key has the publishing time too: a database may reuse a deleted row's id.
+_DEFINITIONS: dict[tuple, FormDefinition] = {}
+_MAX_CACHED_DEFINITIONS = 500
+
+
+def _published_definition(key: tuple, load_form) -> FormDefinition:
+    definition = _DEFINITIONS.get(key)
+    if definition is None:
+        if len(_DEFINITIONS) >= _MAX_CACHED_DEFINITIONS:
+            _DEFINITIONS.clear()
+        definition = _DEFINITIONS[key] = parse_form(load_form())
+    return definition

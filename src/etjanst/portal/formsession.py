@@ -46,11 +46,14 @@ class FormSession:
     @property
     def version(self) -> EServiceVersion | None:
         if self._version is None and self.state:
+            # The form JSON is only loaded when the parsed form is not cached.
             self._version = (
-                EServiceVersion.objects.select_related("eservice", "eservice__committee")
+                EServiceVersion.objects.defer("form")
                 .filter(pk=self.state["version"], eservice=self.eservice)
                 .first()
             )
+            if self._version is not None:
+                self._version.eservice = self.eservice
         return self._version
 
     @property
@@ -88,7 +91,9 @@ class FormSession:
         self.state["answers"] = stored
         if step.id not in self.state["completed"]:
             self.state["completed"].append(step.id)
-        self.state["submission_key"] = None  # the answers changed: a new review
+        # The answers changed: a new review, with a new key (made here, where
+        # the session is written anyway, so showing the review writes nothing).
+        self.state["submission_key"] = str(uuid.uuid4())
         self._save()
 
     def submission_key(self) -> str:

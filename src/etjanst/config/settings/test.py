@@ -1,7 +1,9 @@
 """The test suite: SQLite unless DATABASE_URL points at PostgreSQL; tasks run
 at once in-process (tests that exercise the real worker switch backend)."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 from .base import *  # noqa: F403
@@ -22,6 +24,8 @@ if not os.environ.get("DATABASE_URL"):
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="etjanst-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="etjanst-test-static-")
+for _folder in (MEDIA_ROOT, STATIC_ROOT):
+    atexit.register(shutil.rmtree, _folder, ignore_errors=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {
