@@ -134,3 +134,10 @@ def test_theme_colour_comes_from_settings_and_is_sanitised(client, settings):
 def test_health_page(client):
     assert client.get("/halsa/").content == b"ok"
     assert EService.objects.count() == 0
+
+
+def test_swedish_is_the_default_whatever_the_browser_prefers(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert '<html lang="sv">' in text(response)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in text(client.get("/", HTTP_ACCEPT_LANGUAGE="sv"))

@@ -1,5 +1,6 @@
 """The PDF receipt of a case (WeasyPrint), with every answer."""
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,6 +22,7 @@ def render_receipt_pdf(case: Case) -> bytes:
                 "eservice": case.eservice,
                 "sections": summarise(case.version.definition, case.answers),
                 "attachments": list(case.attachments.all()),
+                "municipality": settings.ETJANST_MUNICIPALITY,
             },
         )
     return weasyprint.HTML(string=html).write_pdf()

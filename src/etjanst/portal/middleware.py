@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from .views.errors import request_too_large
 
@@ -17,3 +19,16 @@ class RequestSizeLimitMiddleware:
         if length > settings.ETJANST_MAX_REQUEST_SIZE:
             return request_too_large(request)
         return self.get_response(request)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Swedish unless the resident chose English with the language switch.
+
+    Unlike Django's LocaleMiddleware, the browser's Accept-Language is not
+    followed: a municipality's site is Swedish by default."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
