@@ -196,3 +196,11 @@ def test_too_many_fields_get_a_swedish_400(started, eservice):
 def test_unknown_eservice_and_receipt_are_404(client, eservice):
     assert client.get("/e-tjanster/finns-inte/").status_code == 404
     assert client.get(f"/e-tjanster/{eservice.slug}/kvitto/gissning/").status_code == 404
+
+
+def test_a_get_to_a_post_only_address_goes_back_to_the_intro(client, eservice):
+    for name in ("portal:start", "portal:cancel"):
+        response = client.get(reverse(name, args=[eservice.slug]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("portal:intro", args=[eservice.slug])
+    assert form_state(client, eservice) is None

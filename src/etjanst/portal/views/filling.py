@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from etjanst.cases import actions as case_actions
 from etjanst.cases.models import Attachment
@@ -31,9 +30,10 @@ def _form_or_restart(request: HttpRequest, eservice: EService) -> FormSession | 
     return form
 
 
-@require_POST
 def start(request, slug: str):
     eservice = _eservice(slug)
+    if request.method != "POST":  # e.g. a bookmarked or reloaded address
+        return redirect("portal:intro", slug=slug)
     form = FormSession(request.session, eservice)
     if form.exists and request.POST.get("action") != "restart":
         return redirect("portal:step", slug=slug, number=form.first_incomplete() or 1)
@@ -195,9 +195,10 @@ def _redirect_to_receipt(eservice, case_id):
     return redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)
 
 
-@require_POST
 def cancel(request, slug: str):
     eservice = _eservice(slug)
+    if request.method != "POST":
+        return redirect("portal:intro", slug=slug)
     form = FormSession(request.session, eservice)
     if form.exists:
         case_actions.discard_pending_uploads(upload_owner=form.upload_owner)
