@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from personnummer import personnummer
 
 from ..filetypes import KINDS, FileKind, sniff
@@ -259,9 +259,17 @@ class MultipleChoice(QuestionType):
             return None
         rules = question.validation
         if len(chosen) < rules.get("min_choices", 0):
-            raise AnswerError(_("Välj minst %(n)d alternativ.") % {"n": rules["min_choices"]})
+            n = rules["min_choices"]
+            raise AnswerError(
+                ngettext("Välj minst %(n)d alternativ.", "Välj minst %(n)d alternativ.", n)
+                % {"n": n}
+            )
         if "max_choices" in rules and len(chosen) > rules["max_choices"]:
-            raise AnswerError(_("Välj högst %(n)d alternativ.") % {"n": rules["max_choices"]})
+            n = rules["max_choices"]
+            raise AnswerError(
+                ngettext("Välj högst %(n)d alternativ.", "Välj högst %(n)d alternativ.", n)
+                % {"n": n}
+            )
         return chosen
 
     def display(self, question, value):
