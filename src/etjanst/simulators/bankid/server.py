@@ -383,6 +383,16 @@ class BankIDSimulator:
         )
 
     # ---- the RP API ------------------------------------------------------
+    def _erring(self, order_ref: str, script: Script) -> bool:
+        """An error script with after_polls=K lets the first K collects
+        through; every later call of the order answers the error."""
+        with self.lock:
+            order = self.orders[order_ref]
+            if order.polls < script.after_polls:
+                return False
+            order.polls += 1
+            return True
+
     def _script_for_ref(self, order_ref: Any) -> Script | None:
         with self.lock:
             order = self.orders.get(order_ref) if isinstance(order_ref, str) else None
@@ -395,7 +405,7 @@ class BankIDSimulator:
                 return self._start_order(endpoint, body)
             script = self._script_for_ref(body.get("orderRef"))
             delay = (script.delay or 0.0) if script else 0.0
-            if script and script.error:
+            if script and script.error and self._erring(body.get("orderRef"), script):
                 raise ApiError(
                     int(script.error.get("http", 500)),
                     script.error.get("errorCode", "internalError"),
@@ -447,7 +457,7 @@ class BankIDSimulator:
                 if script.repeat <= 0:
                     self.scripts.popleft()
             delay = (script.delay or 0.0) if script else 0.0
-            if script and script.error:
+            if script and script.error and not script.after_polls:
                 error = script.error
                 return (
                     int(error.get("http", 500)),

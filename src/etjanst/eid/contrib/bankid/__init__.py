@@ -1,0 +1,1 @@
+"""BankID (Relying Party API v6.0): client.py, qr.py, messages.py."""
