@@ -93,3 +93,11 @@ def test_collectstatic_with_the_production_storage_finds_the_site_files(tmp_path
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "etjanst/site.css" in manifest and "etjanst/site.js" in manifest
+
+
+def test_production_refuses_a_bankid_simulator():
+    result = manage("check", env={**PRODUCTION_ENV, "BANKID_BASE_URL": "https://127.0.0.1:8443/rp/v6.0"})
+    assert result.returncode != 0
+    assert "BANKID_BASE_URL" in result.stderr
+    ok = manage("check", env={**PRODUCTION_ENV, "BANKID_BASE_URL": "https://appapi2.test.bankid.com/rp/v6.0"})
+    assert ok.returncode == 0, ok.stderr

@@ -63,6 +63,7 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
     eservice.after_submit_text = data.get("after_submit_text", "")
     if "max_attachments_total_mb" in data:
         eservice.max_attachments_total_mb = data["max_attachments_total_mb"]
+    eservice.login = data.get("login", eservice.login)
     _save_valid(eservice)
     current = eservice.versions.filter(published_at__isnull=False).order_by("-number").first()
     if current is not None and current.form == data["form"]:
@@ -90,5 +91,6 @@ def export_eservice(*, eservice: EService) -> dict:
         "personal_data_text": eservice.personal_data_text,
         "after_submit_text": eservice.after_submit_text,
         "max_attachments_total_mb": eservice.max_attachments_total_mb,
+        "login": eservice.login,
         "form": version.form if version else {"steps": []},
     }

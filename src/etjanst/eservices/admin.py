@@ -29,8 +29,8 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(EService)
 class EServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "committee", "is_active"]
-    list_filter = ["category", "committee", "is_active"]
+    list_display = ["name", "category", "committee", "login", "is_active"]
+    list_filter = ["category", "committee", "login", "is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VersionInline]

@@ -127,3 +127,19 @@ def _as_raw(question: Question, value: Any) -> Any:
     if question.type == "number":
         return str(value)
     return value
+
+
+def answers_from_login(form: FormDefinition, *, personnummer: str, name: str) -> dict[str, Any]:
+    """Starting answers for questions marked `from_login`: the logged-in
+    person's personnummer and name. The resident can still change them."""
+    answers: dict[str, Any] = {}
+    for question in form.questions():
+        if not question.options.get("from_login"):
+            continue
+        if question.type == "personnummer":
+            answers[question.id] = personnummer
+        elif question.type == "contact":
+            answers[question.id] = {"name": name}
+        elif question.type == "short_text":
+            answers[question.id] = name
+    return answers

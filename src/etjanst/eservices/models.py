@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from etjanst.diarium.models import Committee
 
+from .constants import Login
 from .formschema import FormDefinition, parse_form, validate_form_json
 
 
@@ -71,6 +72,13 @@ class EService(models.Model):
         blank=True,
         help_text=_("Visas på kvittot efter att ärendet skickats in."),
     )
+    login = models.CharField(
+        _("inloggning"),
+        max_length=10,
+        choices=Login.choices,
+        default=Login.NONE,
+        help_text=_("Om invånaren behöver logga in med e-legitimation för att använda e-tjänsten."),
+    )
     max_attachments_total_mb = models.PositiveIntegerField(
         _("största sammanlagda storlek på bilagor (MB)"), default=50
     )
@@ -92,6 +100,14 @@ class EService(models.Model):
     def current_version(self) -> "EServiceVersion | None":
         """The newest published version: what a new form starts on."""
         return self.versions.filter(published_at__isnull=False).order_by("-number").first()
+
+    @property
+    def requires_login(self) -> bool:
+        return self.login == Login.REQUIRED
+
+    @property
+    def offers_login(self) -> bool:
+        return self.login != Login.NONE
 
     def what_you_need_items(self) -> list[str]:
         return [line.strip(" -•") for line in self.what_you_need.splitlines() if line.strip()]

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.sessions.backends.base import SessionBase
 
 from etjanst.eservices.conditions import visible_answers, visible_steps
+from etjanst.eservices.engine import answers_from_login
 from etjanst.eservices.formschema import Step
 from etjanst.eservices.models import EService, EServiceVersion
 
@@ -26,12 +27,17 @@ class FormSession:
 
     @classmethod
     def start(
-        cls, session: SessionBase, eservice: EService, version: EServiceVersion
+        cls, session: SessionBase, eservice: EService, version: EServiceVersion, *, person=None
     ) -> "FormSession":
         form = cls(session, eservice)
+        answers = {}
+        if person is not None:
+            answers = answers_from_login(
+                version.definition, personnummer=person.personnummer, name=person.name
+            )
         form.state = {
             "version": version.pk,
-            "answers": {},
+            "answers": answers,
             "completed": [],
             "upload_owner": secrets.token_urlsafe(24),
             "submission_key": None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, filling, pages, receipts
+from .views import catalogue, filling, login, pages, receipts
 
 app_name = "portal"
 
@@ -27,6 +27,16 @@ urlpatterns = [
         receipts.case_attachment,
         name="case_attachment",
     ),
+    path("logga-in/", login.login_choice, name="login"),
+    path("logga-in/forlang/", login.keep_alive, name="keep_alive"),
+    path("logga-in/bankid/", login.bankid, name="bankid"),
+    path("logga-in/bankid/starta/", login.bankid_start, name="bankid_start"),
+    path("logga-in/bankid/vantar/", login.bankid_wait, name="bankid_wait"),
+    path("logga-in/bankid/status/", login.bankid_status, name="bankid_status"),
+    path("logga-in/bankid/qr.svg", login.bankid_qr, name="bankid_qr"),
+    path("logga-in/bankid/avbryt/", login.bankid_cancel, name="bankid_cancel"),
+    path("logga-in/bankid/tillbaka/", login.bankid_return, name="bankid_return"),
+    path("logga-ut/", login.logout_view, name="logout"),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("personuppgifter/", pages.personal_data, name="personal_data"),
     path("tema.css", pages.theme_css, name="theme_css"),

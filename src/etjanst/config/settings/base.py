@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "etjanst.diarium",
+    "etjanst.eid",
     "etjanst.eservices",
     "etjanst.cases",
     "etjanst.notifications",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "etjanst.eid.middleware.PersonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -199,6 +201,23 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks -----------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- E-legitimation -------------------------------------------------------
+# The e-ID methods residents can choose on /logga-in/.
+ETJANST_EID_METHODS = env_list("ETJANST_EID_METHODS", "bankid")
+# A logged-in resident is logged out after this long without activity.
+ETJANST_IDLE_TIMEOUT = int(os.environ.get("ETJANST_IDLE_TIMEOUT", 20 * 60))
+# Proxies whose X-Forwarded-For is believed (the resident's address is sent to BankID).
+ETJANST_TRUSTED_PROXIES = env_list("ETJANST_TRUSTED_PROXIES")
+ETJANST_BANKID_STARTS_PER_MINUTE = int(os.environ.get("ETJANST_BANKID_STARTS_PER_MINUTE", 10))
+# BankID Relying Party API v6.0. Test: https://appapi2.test.bankid.com/rp/v6.0
+BANKID = {
+    "BASE_URL": os.environ.get("BANKID_BASE_URL", "https://appapi2.bankid.com/rp/v6.0"),
+    "CLIENT_CERT": os.environ.get("BANKID_CLIENT_CERT", ""),  # PEM
+    "CLIENT_KEY": os.environ.get("BANKID_CLIENT_KEY", ""),  # PEM
+    "CA_CERT": os.environ.get("BANKID_CA_CERT", ""),  # BankID's server CA, PEM (pinned)
+    "TIMEOUT": float(os.environ.get("BANKID_TIMEOUT", 10)),
+}
 
 # --- The municipality -----------------------------------------------------
 ETJANST_MUNICIPALITY = {

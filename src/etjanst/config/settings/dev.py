@@ -12,3 +12,13 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 1025))
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# The demo logs in through the local BankID simulator (make demo starts it).
+_SIMULATOR_CERTS = VAR_DIR / "bankid"  # noqa: F405
+BANKID = {
+    **BANKID,  # noqa: F405
+    "BASE_URL": os.environ.get("BANKID_BASE_URL", "https://127.0.0.1:8443/rp/v6.0"),
+    "CLIENT_CERT": str(_SIMULATOR_CERTS / "client.pem"),
+    "CLIENT_KEY": str(_SIMULATOR_CERTS / "client-key.pem"),
+    "CA_CERT": str(_SIMULATOR_CERTS / "ca.pem"),
+}

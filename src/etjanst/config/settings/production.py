@@ -4,6 +4,7 @@
 tools cannot be switched on here: see the checks at the bottom."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -33,3 +34,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # Never in production, whatever the environment says.
 refuse_development_tools(INSTALLED_APPS + MIDDLEWARE)
+
+# BankID must be the real service (test or production), never a simulator.
+if urlsplit(BANKID["BASE_URL"]).hostname not in {"appapi2.bankid.com", "appapi2.test.bankid.com"}:  # noqa: F405
+    raise ImproperlyConfigured("BANKID_BASE_URL must point at BankID's test or production service.")

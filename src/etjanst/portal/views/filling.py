@@ -3,6 +3,7 @@ the form session remembers, the eservices engine validates, the cases
 actions store."""
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,6 +24,14 @@ def _eservice(slug: str) -> EService:
     return get_object_or_404(EService.objects.published().select_related("committee"), slug=slug)
 
 
+def _needs_login(request: HttpRequest, eservice: EService, next_url: str):
+    """A redirect to /logga-in/ when the e-service requires a login."""
+    if eservice.requires_login and request.person is None:
+        messages.info(request, _("Logga in med e-legitimation för att använda e-tjänsten."))
+        return redirect(f"{reverse('portal:login')}?{urlencode({'next': next_url})}")
+    return None
+
+
 def _form_or_restart(request: HttpRequest, eservice: EService) -> FormSession | None:
     form = FormSession(request.session, eservice)
     if not form.exists or form.version is None:
@@ -34,17 +43,21 @@ def start(request, slug: str):
     eservice = _eservice(slug)
     if request.method != "POST":  # e.g. a bookmarked or reloaded address
         return redirect("portal:intro", slug=slug)
+    if login := _needs_login(request, eservice, reverse("portal:intro", args=[slug])):
+        return login
     form = FormSession(request.session, eservice)
     if form.exists and request.POST.get("action") != "restart":
         return redirect("portal:step", slug=slug, number=form.first_incomplete() or 1)
     if form.exists:
         case_actions.discard_pending_uploads(upload_owner=form.upload_owner)
-    FormSession.start(request.session, eservice, eservice.current_version)
+    FormSession.start(request.session, eservice, eservice.current_version, person=request.person)
     return redirect("portal:step", slug=slug, number=1)
 
 
 def step(request, slug: str, number: int):
     eservice = _eservice(slug)
+    if login := _needs_login(request, eservice, request.path):
+        return login
     form = _form_or_restart(request, eservice)
     if form is None:
         messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))
@@ -136,6 +149,8 @@ def review(request, slug: str):
         earlier = case_for_submission_key(request.session, request.POST.get("submission_key", ""))
         if earlier is not None:
             return _redirect_to_receipt(eservice, earlier)
+    if login := _needs_login(request, eservice, request.path):
+        return login
     form = _form_or_restart(request, eservice)
     if form is None:
         messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))

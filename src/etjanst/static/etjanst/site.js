@@ -80,6 +80,53 @@
     });
   }
 
+  // A logged-in resident is warned two minutes before an idle session ends,
+  // and can stay logged in. When it has ended, the page is reloaded.
+  function warnBeforeLogout() {
+    var account = document.querySelector("form.account[data-expires-in]");
+    if (!account) return;
+    var left = parseInt(account.getAttribute("data-expires-in"), 10) * 1000;
+    var warning = null;
+    var warnTimer = window.setTimeout(showWarning, Math.max(left - 120000, 0));
+    var endTimer = window.setTimeout(function () { window.location.reload(); }, left + 1000);
+
+    function showWarning() {
+      var main = document.getElementById("main");
+      warning = document.createElement("div");
+      warning.className = "session-warning";
+      warning.setAttribute("role", "alertdialog");
+      warning.setAttribute("aria-labelledby", "session-warning-text");
+      var text = document.createElement("p");
+      text.id = "session-warning-text";
+      text.textContent = account.getAttribute("data-warning");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button-primary";
+      button.textContent = account.getAttribute("data-keep");
+      button.addEventListener("click", keepAlive);
+      warning.appendChild(text);
+      warning.appendChild(button);
+      main.insertBefore(warning, main.firstChild);
+      button.focus();
+    }
+
+    function keepAlive() {
+      var token = account.querySelector("input[name=csrfmiddlewaretoken]").value;
+      fetch(account.getAttribute("data-keep-alive-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token, Accept: "application/json" }
+      }).then(function (response) { return response.json(); }).then(function (data) {
+        if (!data.logged_in) { window.location.reload(); return; }
+        if (warning) { warning.remove(); warning = null; }
+        window.clearTimeout(warnTimer);
+        window.clearTimeout(endTimer);
+        account.setAttribute("data-expires-in", account.getAttribute("data-timeout"));
+        warnBeforeLogout();
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
     if (summary) {
@@ -109,6 +156,8 @@
         });
       });
     });
+
+    warnBeforeLogout();
 
     document.querySelectorAll("[data-disable-on-submit]").forEach(function (button) {
       button.form.addEventListener("submit", function () {

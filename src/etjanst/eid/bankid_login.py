@@ -1,0 +1,169 @@
+"""Logging in with BankID: the e-ID method, and the order kept in the
+session that started it (nobody else can collect, cancel or finish it)."""
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .base import EIDMethod
+from .contrib.bankid.client import BankIDClient, BankIDError
+from .contrib.bankid.messages import message_for
+from .contrib.bankid.qr import autostart_url, qr_content, qr_svg
+from .person import Person
+from .registry import eid_methods
+from .session import client_ip, login
+
+logger = logging.getLogger(__name__)
+
+ORDER_KEY = "etjanst_bankid_order"
+COLLECT_INTERVAL = 2.0  # seconds: BankID asks relying parties to collect at most this often
+
+
+@eid_methods.register("bankid")
+class BankIDMethod(EIDMethod):
+    name = "BankID"
+    description = gettext_lazy("Med Mobilt BankID i telefonen eller BankID på den här datorn.")
+
+    def login_url(self, next_url: str) -> str:
+        return f"{reverse('portal:bankid')}?{urlencode({'next': next_url})}"
+
+
+class TooManyStarts(Exception):
+    """The client address started too many orders in a short time."""
+
+
+@dataclass(frozen=True)
+class PollResult:
+    status: str  # "pending", "failed", "complete" or "none"
+    message: str
+    rfa: str = ""
+    next_url: str = ""
+
+
+_clients: dict[tuple, BankIDClient] = {}
+
+
+def client() -> BankIDClient:
+    """One client (and connection pool) per process and configuration."""
+    key = tuple(sorted(settings.BANKID.items()))
+    if key not in _clients:
+        _clients[key] = BankIDClient.from_settings()
+    return _clients[key]
+
+
+def start_order(request: HttpRequest, *, same_device: bool, next_url: str) -> dict:
+    """Start an identification at BankID for this browser session."""
+    ip = client_ip(request)
+    key = f"bankid-starts:{ip}"
+    cache.add(key, 0, timeout=60)
+    if cache.incr(key) > settings.ETJANST_BANKID_STARTS_PER_MINUTE:
+        raise TooManyStarts
+    cancel_order(request)  # one order per session
+    nonce = secrets.token_urlsafe(16)
+    return_url = None
+    if same_device:
+        return_url = request.build_absolute_uri(reverse("portal:bankid_return")) + f"?nonce={nonce}"
+    order = client().auth(end_user_ip=ip, return_url=return_url)
+    state = {
+        "order_ref": order.order_ref,
+        "auto_start_token": order.auto_start_token,
+        "qr_start_token": order.qr_start_token,
+        "qr_start_secret": order.qr_start_secret,
+        "started_at": order.started_at,
+        "same_device": same_device,
+        "nonce": nonce,
+        "next": next_url,
+        "last_collect": 0.0,
+        "status": "pending",
+        "hint": "outstandingTransaction",
+    }
+    request.session[ORDER_KEY] = state
+    return state
+
+
+def current_order(request: HttpRequest) -> dict | None:
+    return request.session.get(ORDER_KEY)
+
+
+def poll(request: HttpRequest) -> PollResult:
+    """Collect the session's order from BankID, at most every 2 seconds."""
+    order = current_order(request)
+    if order is None:
+        return PollResult("none", _("Ingen inloggning pågår."))
+    now = time.time()
+    if now - order["last_collect"] >= COLLECT_INTERVAL:
+        order["last_collect"] = now
+        try:
+            result = client().collect(order["order_ref"])
+        except BankIDError as exc:
+            request.session.pop(ORDER_KEY, None)
+            rfa, text = message_for(error_code=exc.error_code, same_device=order["same_device"])
+            logger.warning("BankID collect failed: %s", exc.error_code)
+            return PollResult("failed", text, rfa)
+        order["status"], order["hint"] = result.status, result.hint_code
+        if result.status == "complete":
+            request.session.pop(ORDER_KEY, None)
+            user = result.completion_data["user"]
+            login(
+                request,
+                Person(
+                    personnummer=user["personalNumber"],
+                    given_name=user.get("givenName", ""),
+                    surname=user.get("surname", ""),
+                    method="bankid",
+                ),
+            )
+            return PollResult("complete", _("Du är inloggad."), next_url=order["next"])
+        if result.status == "failed":
+            request.session.pop(ORDER_KEY, None)
+            rfa, text = message_for(
+                status="failed", hint_code=result.hint_code, same_device=order["same_device"]
+            )
+            return PollResult("failed", text, rfa)
+        request.session[ORDER_KEY] = order
+    rfa, text = message_for(
+        status=order["status"], hint_code=order["hint"], same_device=order["same_device"]
+    )
+    return PollResult(order["status"], text, rfa)
+
+
+def current_qr_svg(request: HttpRequest) -> str | None:
+    """The animated QR code as it is right now (computed here: the secret
+    never reaches the browser)."""
+    order = current_order(request)
+    if order is None or order["same_device"]:
+        return None
+    seconds = int(time.time() - order["started_at"])
+    return qr_svg(qr_content(order["qr_start_token"], order["qr_start_secret"], seconds))
+
+
+def autostart_link(request: HttpRequest) -> str | None:
+    order = current_order(request)
+    if order is None or not order["same_device"]:
+        return None
+    return autostart_url(order["auto_start_token"])
+
+
+def nonce_matches(request: HttpRequest, nonce: str) -> bool:
+    order = current_order(request)
+    return bool(order and nonce and secrets.compare_digest(order["nonce"], nonce))
+
+
+def cancel_order(request: HttpRequest) -> None:
+    """Cancel the session's order at BankID, if there is one."""
+    order = request.session.pop(ORDER_KEY, None)
+    if order is None:
+        return
+    try:
+        client().cancel(order["order_ref"])
+    except BankIDError as exc:  # already finished or gone: nothing to cancel
+        logger.info("BankID cancel: %s", exc.error_code)

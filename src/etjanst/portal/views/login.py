@@ -1,0 +1,155 @@
+"""/logga-in/, /logga-ut/ and the BankID pages. Thin: the e-ID app decides."""
+
+import time
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from etjanst.eid import bankid_login
+from etjanst.eid.contrib.bankid.client import BankIDError
+from etjanst.eid.contrib.bankid.messages import message_for
+from etjanst.eid.registry import eid_methods, enabled_methods
+from etjanst.eid.session import ACTIVITY_KEY, logout, safe_next
+
+
+def _next(request) -> str:
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))
+
+
+def login_choice(request):
+    next_url = _next(request)
+    if request.person is not None:
+        return redirect(next_url)
+    methods = enabled_methods()
+    return render(
+        request,
+        "portal/login.html",
+        {"methods": [(m, m.login_url(next_url)) for m in methods], "next": next_url},
+    )
+
+
+def logout_view(request):
+    if request.method == "POST":
+        bankid_login.cancel_order(request)
+        logout(request)
+        messages.success(
+            request, _("Du är utloggad. Stäng webbläsaren om du använder en delad dator.")
+        )
+        return redirect("portal:catalogue")
+    return render(request, "portal/logout.html")
+
+
+@require_POST
+def keep_alive(request):
+    """The resident answered the warning that the session is about to end."""
+    if request.person is not None:
+        request.session[ACTIVITY_KEY] = time.time()
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"logged_in": request.person is not None})
+    return redirect(_next(request))
+
+
+def _bankid_enabled():
+    if "bankid" not in eid_methods or not eid_methods["bankid"].is_enabled():
+        raise Http404
+
+
+def bankid(request):
+    _bankid_enabled()
+    return render(request, "portal/bankid_choice.html", {"next": _next(request)})
+
+
+@require_POST
+def bankid_start(request):
+    _bankid_enabled()
+    next_url = _next(request)
+    try:
+        bankid_login.start_order(
+            request, same_device=request.POST.get("device") == "this", next_url=next_url
+        )
+    except bankid_login.TooManyStarts:
+        messages.error(
+            request,
+            _("Du har försökt logga in många gånger på kort tid. Vänta en minut och försök igen."),
+        )
+        return redirect(f"{reverse('portal:bankid')}?next={next_url}")
+    except BankIDError as exc:
+        _rfa, text = message_for(error_code=exc.error_code, same_device=False)
+        messages.error(request, text)
+        return redirect(f"{reverse('portal:bankid')}?next={next_url}")
+    return redirect("portal:bankid_wait")
+
+
+@never_cache
+def bankid_wait(request):
+    """The waiting page. Without JavaScript it reloads itself every 2
+    seconds (a new QR code each time); with it, a script polls and refreshes
+    the QR code every second."""
+    _bankid_enabled()
+    order = bankid_login.current_order(request)
+    if order is None:
+        return redirect("portal:login")
+    result = bankid_login.poll(request)
+    if result.status == "complete":
+        return redirect(result.next_url)
+    return render(
+        request,
+        "portal/bankid_wait.html",
+        {
+            "result": result,
+            "same_device": order["same_device"],
+            "qr_svg": bankid_login.current_qr_svg(request),
+            "autostart": bankid_login.autostart_link(request),
+            "next": order["next"],
+        },
+        status=200,
+    )
+
+
+@never_cache
+def bankid_status(request):
+    _bankid_enabled()
+    result = bankid_login.poll(request)
+    return JsonResponse(
+        {
+            "status": result.status,
+            "message": result.message,
+            "rfa": result.rfa,
+            "next": result.next_url,
+        }
+    )
+
+
+@never_cache
+def bankid_qr(request):
+    _bankid_enabled()
+    svg = bankid_login.current_qr_svg(request)
+    if svg is None:
+        raise Http404
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@require_POST
+def bankid_cancel(request):
+    _bankid_enabled()
+    order = bankid_login.current_order(request)
+    next_url = order["next"] if order else "/"
+    bankid_login.cancel_order(request)
+    messages.info(request, _("Inloggningen avbröts."))
+    return redirect(f"{reverse('portal:login')}?next={next_url}")
+
+
+def bankid_return(request):
+    """BankID on the same device sends the browser back here."""
+    _bankid_enabled()
+    if not bankid_login.nonce_matches(request, request.GET.get("nonce", "")):
+        messages.error(
+            request, _("Inloggningen kunde inte kopplas till den här webbläsaren. Försök igen.")
+        )
+        return redirect("portal:login")
+    return redirect("portal:bankid_wait")
