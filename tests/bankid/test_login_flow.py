@@ -1,0 +1,152 @@
+"""Logging in with BankID through our pages, against the simulator over
+HTTPS with mutual TLS: the production client code is what runs."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from etjanst.eid import bankid_login
+from etjanst.eid.session import PERSON_KEY
+
+pytestmark = pytest.mark.django_db
+
+PERSONNUMMER = "198105082393"  # Skatteverket's test number
+
+
+@pytest.fixture
+def bankid(settings, bankid_simulator, monkeypatch):
+    certs = bankid_simulator.certs
+    settings.BANKID = {
+        "BASE_URL": bankid_simulator.api_url,
+        "CLIENT_CERT": str(certs.client),
+        "CLIENT_KEY": str(certs.client_key),
+        "CA_CERT": str(certs.ca),
+        "TIMEOUT": 1.0,
+    }
+    settings.ETJANST_EID_METHODS = ["bankid"]
+    monkeypatch.setattr(bankid_login, "COLLECT_INTERVAL", 0)  # tests need not wait 2 s a poll
+    from django.core.cache import cache
+
+    cache.clear()
+    return bankid_simulator
+
+
+def start(client, *, device="other", next_url="/e-tjanster/x/"):
+    return client.post(reverse("portal:bankid_start"), {"device": device, "next": next_url})
+
+
+def poll_until_done(client, limit=10):
+    for _ in range(limit):
+        data = client.get(reverse("portal:bankid_status")).json()
+        if data["status"] != "pending":
+            return data
+    raise AssertionError(f"still pending: {data}")
+
+
+def test_mobile_bankid_login_lands_where_the_resident_was(client, bankid):
+    choice = client.get(reverse("portal:bankid"), {"next": "/e-tjanster/x/"}).content.decode()
+    assert "Vill du använda BankID på den här enheten eller på en annan enhet?" in choice
+    bankid.script(PERSONNUMMER, after_polls=1, name="Anna Testsson")
+    client.get("/")
+    before = client.session.session_key
+    assert start(client)["Location"] == reverse("portal:bankid_wait")
+    wait = client.get(reverse("portal:bankid_wait"))
+    html = wait.content.decode()
+    assert "<svg" in html and "QR-kod" in html
+    assert (
+        "qrStartSecret" not in html
+        and client.session["etjanst_bankid_order"]["qr_start_secret"] not in html
+    )
+    qr = client.get(reverse("portal:bankid_qr"))
+    assert qr["Content-Type"] == "image/svg+xml"
+    done = poll_until_done(client)
+    assert done == {
+        "status": "complete",
+        "message": "Du är inloggad.",
+        "rfa": "",
+        "next": "/e-tjanster/x/",
+    }
+    assert client.session[PERSON_KEY]["personnummer"] == PERSONNUMMER
+    assert client.session.session_key != before
+    assert "Inloggad som Anna Testsson" in client.get("/").content.decode()
+
+
+def test_the_waiting_page_works_without_javascript(client, bankid):
+    bankid.script(PERSONNUMMER, after_polls=1)
+    start(client)
+    first = client.get(reverse("portal:bankid_wait"))
+    assert '<meta http-equiv="refresh" content="2">' in first.content.decode()
+    for _ in range(5):
+        response = client.get(reverse("portal:bankid_wait"))
+        if response.status_code == 302:
+            break
+    assert response["Location"] == "/e-tjanster/x/"
+    assert PERSON_KEY in client.session
+
+
+def test_the_same_device_flow_checks_the_nonce_on_return(client, bankid):
+    bankid.script(PERSONNUMMER, after_polls=6)  # the app has not picked it up yet
+    start(client, device="this")
+    order = client.session["etjanst_bankid_order"]
+    page = client.get(reverse("portal:bankid_wait")).content.decode()
+    assert f"autostarttoken={order['auto_start_token']}" in page
+    assert "Försöker starta BankID-appen." in page
+    wrong = client.get(reverse("portal:bankid_return"), {"nonce": "fel"}, follow=True)
+    assert "kunde inte kopplas till den här webbläsaren" in wrong.content.decode()
+    right = client.get(reverse("portal:bankid_return"), {"nonce": order["nonce"]})
+    assert right["Location"] == reverse("portal:bankid_wait")
+
+
+def test_cancel_cancels_the_order_at_bankid(client, bankid):
+    start(client)
+    order_ref = client.session["etjanst_bankid_order"]["order_ref"]
+    response = client.post(reverse("portal:bankid_cancel"), follow=True)
+    assert "Inloggningen avbröts." in response.content.decode()
+    assert bankid.orders[order_ref].status == "failed"
+    assert bankid.orders[order_ref].hint_code == "cancelled"
+    assert "etjanst_bankid_order" not in client.session
+
+
+def test_another_session_cannot_collect_or_cancel_my_order(client, bankid):
+    bankid.script(PERSONNUMMER, after_polls=0)
+    start(client)
+    stranger = Client()
+    assert stranger.get(reverse("portal:bankid_status")).json()["status"] == "none"
+    stranger.post(reverse("portal:bankid_cancel"))
+    assert poll_until_done(client)["status"] == "complete"
+    assert PERSON_KEY not in stranger.session
+
+
+def test_a_user_cancel_in_the_app_shows_the_recommended_message(client, bankid):
+    bankid.script(PERSONNUMMER, after_polls=1, fail_hint="userCancel")
+    start(client)
+    assert poll_until_done(client) == {
+        "status": "failed",
+        "message": "Åtgärden avbröts.",
+        "rfa": "RFA6",
+        "next": "",
+    }
+    assert PERSON_KEY not in client.session
+
+
+def test_a_slow_bankid_gives_rfa5_and_a_way_to_try_again_never_a_500(client, bankid):
+    bankid.script(PERSONNUMMER, delay=2.5)
+    response = start(client, next_url="/")
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Något gick fel. Försök igen." in page
+
+
+def test_starting_needs_a_csrf_token(bankid):
+    client = Client(enforce_csrf_checks=True)
+    assert start(client).status_code == 403
+    assert not bankid.orders or "etjanst_bankid_order" not in client.session
+
+
+def test_starts_are_rate_limited_per_client_address(client, bankid, settings):
+    settings.ETJANST_BANKID_STARTS_PER_MINUTE = 3
+    for _ in range(3):
+        start(client)
+    response = start(client)
+    assert response.status_code == 302
+    assert "många gånger på kort tid" in client.get(response["Location"]).content.decode()
