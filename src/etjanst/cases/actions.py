@@ -18,12 +18,16 @@ from etjanst.eservices.conditions import visible_answers
 from etjanst.eservices.engine import StepResult, validate_answers, validate_step
 from etjanst.eservices.formschema import Step
 from etjanst.eservices.models import EServiceVersion
-from etjanst.eservices.presentation import confirmation_email
+from etjanst.eservices.presentation import answers_digest, confirmation_email
 from etjanst.eservices.questions.types import FileAnswer
 
 from .models import Attachment, Case
 
 logger = logging.getLogger(__name__)
+
+
+class SignatureMissing(Exception):
+    """The e-service requires a signature of exactly these answers."""
 
 
 class SubmissionInvalid(Exception):
@@ -133,6 +137,7 @@ def submit_case(
     answers: dict[str, Any],
     upload_owner: str,
     submission_key: uuid.UUID,
+    signature: dict | None = None,
 ) -> Case:
     """Turn the answers into a registered case, in one transaction.
 
@@ -146,9 +151,16 @@ def submit_case(
     if problems:
         raise SubmissionInvalid(problems)
     kept = visible_answers(form, answers)
+    signed = signature is not None and signature.get("answers_digest") == answers_digest(kept)
+    if version.eservice.requires_signing and not signed:
+        raise SignatureMissing
     try:
         case = _create_case(
-            version=version, answers=kept, upload_owner=upload_owner, key=submission_key
+            version=version,
+            answers=kept,
+            upload_owner=upload_owner,
+            key=submission_key,
+            signature=signature,
         )
     except IntegrityError:
         # Another request with the same key won the race.
@@ -161,7 +173,9 @@ def submit_case(
 
 
 @transaction.atomic
-def _create_case(*, version: EServiceVersion, answers: dict, upload_owner: str, key) -> Case:
+def _create_case(
+    *, version: EServiceVersion, answers: dict, upload_owner: str, key, signature: dict | None
+) -> Case:
     from . import tasks
 
     eservice = version.eservice
@@ -177,6 +191,7 @@ def _create_case(*, version: EServiceVersion, answers: dict, upload_owner: str, 
         received_at=received_at,
         answers=answers,
         submission_key=key,
+        signature=signature,
     )
     file_ids = [
         f["id"]

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 import uuid
 
@@ -53,6 +54,9 @@ class Case(models.Model):
     receipt_token = models.CharField(max_length=64, unique=True, default=new_receipt_token)
     receipt_pdf = models.FileField(upload_to=receipt_path, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # When the e-service requires signing: who signed, when, and BankID's
+    # signature, OCSP response and completion data, as received.
+    signature = models.JSONField(_("underskrift"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -69,6 +73,16 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.registration_number
+
+    @property
+    def signed_by(self) -> str:
+        return (self.signature or {}).get("name", "")
+
+    @property
+    def signed_at(self):
+        if not self.signature:
+            return None
+        return datetime.datetime.fromtimestamp(self.signature["signed_at"], tz=datetime.UTC)
 
 
 class AttachmentQuerySet(models.QuerySet):

@@ -11,11 +11,10 @@ from etjanst.eservices.presentation import summarise
 from .models import Case
 
 
-def render_receipt_pdf(case: Case) -> bytes:
-    import weasyprint  # heavy: imported only where a PDF is made
-
+def receipt_html(case: Case) -> str:
+    """The receipt as the HTML document the PDF is drawn from."""
     with translation.override("sv"):
-        html = render_to_string(
+        return render_to_string(
             "cases/receipt_pdf.html",
             {
                 "case": case,
@@ -25,7 +24,12 @@ def render_receipt_pdf(case: Case) -> bytes:
                 "municipality": settings.ETJANST_MUNICIPALITY,
             },
         )
-    return weasyprint.HTML(string=html).write_pdf()
+
+
+def render_receipt_pdf(case: Case) -> bytes:
+    import weasyprint  # heavy: imported only where a PDF is made
+
+    return weasyprint.HTML(string=receipt_html(case)).write_pdf()
 
 
 def ensure_receipt_pdf(case: Case) -> Case:

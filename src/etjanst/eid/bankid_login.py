@@ -20,7 +20,7 @@ from .contrib.bankid.messages import message_for
 from .contrib.bankid.qr import autostart_url, qr_content, qr_svg
 from .person import Person
 from .registry import eid_methods
-from .session import client_ip, login
+from .session import client_ip, current_person, login
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +60,12 @@ def client() -> BankIDClient:
     return _clients[key]
 
 
-def start_order(request: HttpRequest, *, same_device: bool, next_url: str) -> dict:
-    """Start an identification at BankID for this browser session."""
+def start_order(
+    request: HttpRequest, *, same_device: bool, next_url: str, sign: dict | None = None
+) -> dict:
+    """Start an identification (or, with `sign`, a signature) at BankID for
+    this browser session. `sign` has `text` (shown in the app, simpleMarkdownV1),
+    `digest` (sent as userNonVisibleData) and `context` (kept with the order)."""
     ip = client_ip(request)
     key = f"bankid-starts:{ip}"
     cache.add(key, 0, timeout=60)
@@ -72,8 +76,18 @@ def start_order(request: HttpRequest, *, same_device: bool, next_url: str) -> di
     return_url = None
     if same_device:
         return_url = request.build_absolute_uri(reverse("portal:bankid_return")) + f"?nonce={nonce}"
-    order = client().auth(end_user_ip=ip, return_url=return_url)
+    if sign is None:
+        order = client().auth(end_user_ip=ip, return_url=return_url)
+    else:
+        order = client().sign(
+            end_user_ip=ip,
+            user_visible_data=sign["text"],
+            user_non_visible_data=sign["digest"].encode(),
+            return_url=return_url,
+        )
     state = {
+        "kind": "sign" if sign else "auth",
+        "context": sign["context"] if sign else {},
         "order_ref": order.order_ref,
         "auto_start_token": order.auto_start_token,
         "qr_start_token": order.qr_start_token,
@@ -110,6 +124,8 @@ def poll(request: HttpRequest) -> PollResult:
             logger.warning("BankID collect failed: %s", exc.error_code)
             return PollResult("failed", text, rfa)
         order["status"], order["hint"] = result.status, result.hint_code
+        if result.status == "complete" and order.get("kind") == "sign":
+            return _signed(request, order, result.completion_data)
         if result.status == "complete":
             request.session.pop(ORDER_KEY, None)
             user = result.completion_data["user"]
@@ -134,6 +150,43 @@ def poll(request: HttpRequest) -> PollResult:
         status=order["status"], hint_code=order["hint"], same_device=order["same_device"]
     )
     return PollResult(order["status"], text, rfa)
+
+
+SIGNED_KEY = "etjanst_bankid_signed"
+
+
+def _signed(request: HttpRequest, order: dict, completion: dict) -> PollResult:
+    """A signature is complete: keep it for the submit, if the signer is the
+    logged-in person."""
+    request.session.pop(ORDER_KEY, None)
+    person = current_person(request)
+    user = completion["user"]
+    if person is None or user["personalNumber"] != person.personnummer:
+        return PollResult(
+            "failed",
+            _("Underskriften gjordes med ett annat BankID än det du loggade in med. Försök igen."),
+            "RFA22",
+        )
+    request.session[SIGNED_KEY] = {
+        **order["context"],
+        "method": "bankid",
+        "order_ref": order["order_ref"],
+        "personnummer": user["personalNumber"],
+        "name": user.get("name") or person.name,
+        "signed_at": time.time(),
+        "signature": completion.get("signature", ""),
+        "ocsp_response": completion.get("ocspResponse", ""),
+        "completion_data": completion,
+    }
+    return PollResult("complete", _("Du har skrivit under."), next_url=order["next"])
+
+
+def take_signature(request: HttpRequest, *, submission_key: str) -> dict | None:
+    """The signature made for this submission, once."""
+    signed = request.session.get(SIGNED_KEY)
+    if signed is None or signed.get("submission_key") != submission_key:
+        return None
+    return request.session.pop(SIGNED_KEY)
 
 
 def current_qr_svg(request: HttpRequest) -> str | None:

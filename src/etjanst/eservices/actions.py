@@ -64,6 +64,7 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
     if "max_attachments_total_mb" in data:
         eservice.max_attachments_total_mb = data["max_attachments_total_mb"]
     eservice.login = data.get("login", eservice.login)
+    eservice.requires_signing = data.get("requires_signing", eservice.requires_signing)
     _save_valid(eservice)
     current = eservice.versions.filter(published_at__isnull=False).order_by("-number").first()
     if current is not None and current.form == data["form"]:
@@ -92,5 +93,6 @@ def export_eservice(*, eservice: EService) -> dict:
         "after_submit_text": eservice.after_submit_text,
         "max_attachments_total_mb": eservice.max_attachments_total_mb,
         "login": eservice.login,
+        "requires_signing": eservice.requires_signing,
         "form": version.form if version else {"steps": []},
     }

@@ -79,6 +79,11 @@ class EService(models.Model):
         default=Login.NONE,
         help_text=_("Om invånaren behöver logga in med e-legitimation för att använda e-tjänsten."),
     )
+    requires_signing = models.BooleanField(
+        _("kräver underskrift"),
+        default=False,
+        help_text=_("Invånaren skriver under med BankID innan ärendet skickas. Kräver inloggning."),
+    )
     max_attachments_total_mb = models.PositiveIntegerField(
         _("största sammanlagda storlek på bilagor (MB)"), default=50
     )
@@ -95,6 +100,16 @@ class EService(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.requires_signing and self.login != Login.REQUIRED:
+            raise ValidationError(
+                {
+                    "requires_signing": _(
+                        "En e-tjänst som kräver underskrift måste kräva inloggning."
+                    )
+                }
+            )
 
     @cached_property
     def current_version(self) -> "EServiceVersion | None":

@@ -43,3 +43,12 @@ def confirmation_email(form: FormDefinition, answers: dict[str, Any]) -> str | N
         if question.type == "contact" and value and value.get("email"):
             return value["email"]
     return None
+
+
+def answers_digest(answers: dict[str, Any]) -> str:
+    """SHA-256 of the answers in a canonical form: what a signature covers."""
+    import hashlib
+    import json
+
+    canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

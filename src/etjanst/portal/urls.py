@@ -11,6 +11,7 @@ urlpatterns = [
     path("e-tjanster/<slug:slug>/steg/<int:number>/", filling.step, name="step"),
     path("e-tjanster/<slug:slug>/granska/", filling.review, name="review"),
     path("e-tjanster/<slug:slug>/avbryt/", filling.cancel, name="cancel"),
+    path("e-tjanster/<slug:slug>/skicka-signerat/", filling.submit_signed, name="submit_signed"),
     path(
         "e-tjanster/<slug:slug>/bilagor/<uuid:attachment_id>/",
         filling.pending_attachment,

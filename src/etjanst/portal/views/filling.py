@@ -13,9 +13,13 @@ from django.utils.translation import gettext as _
 
 from etjanst.cases import actions as case_actions
 from etjanst.cases.models import Attachment
-from etjanst.eservices.engine import visible_questions
+from etjanst.eid import bankid_login
+from etjanst.eid.contrib.bankid.client import BankIDError
+from etjanst.eid.contrib.bankid.messages import message_for
+from etjanst.eservices.conditions import visible_answers
+from etjanst.eservices.engine import validate_answers, visible_questions
 from etjanst.eservices.models import EService
-from etjanst.eservices.presentation import summarise
+from etjanst.eservices.presentation import answers_digest, summarise
 
 from ..formsession import FormSession, case_for_submission_key
 
@@ -181,19 +185,29 @@ def _render_review(request, eservice, form, problems=None, status=200):
 
 def _submit(request, eservice, form):
     posted_key = request.POST.get("submission_key", "")
+    if eservice.requires_signing and posted_key == form.state.get("submission_key"):
+        return _start_signing(request, eservice, form, posted_key)
     if posted_key != form.state.get("submission_key"):
         messages.warning(
             request,
             _("Svaren har ändrats sedan du granskade dem. Granska dem igen och tryck på Skicka."),
         )
         return redirect("portal:review", slug=eservice.slug)
+    return _send(request, eservice, form, posted_key)
+
+
+def _send(request, eservice, form, key: str, signature: dict | None = None):
     try:
         case = case_actions.submit_case(
             version=form.version,
             answers=form.answers,
             upload_owner=form.upload_owner,
-            submission_key=uuid.UUID(posted_key),
+            submission_key=uuid.UUID(key),
+            signature=signature,
         )
+    except case_actions.SignatureMissing:
+        messages.warning(request, _("Ärendet behöver skrivas under med BankID innan det skickas."))
+        return redirect("portal:review", slug=eservice.slug)
     except case_actions.SubmissionInvalid as exc:
         numbers = {step.id: n for n, step in enumerate(form.steps(), start=1)}
         for problem in exc.problems:
@@ -201,6 +215,66 @@ def _submit(request, eservice, form):
         return _render_review(request, eservice, form, problems=exc.problems, status=400)
     form.finish(case.pk)
     return redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)
+
+
+def _start_signing(request, eservice, form, key: str):
+    """Skicka on an e-service that requires signing: sign with BankID first."""
+    problems = validate_answers(form.version.definition, form.answers)
+    if problems:
+        return _render_review(request, eservice, form, problems=problems, status=400)
+    answers = visible_answers(form.version.definition, form.answers)
+    digest = answers_digest(answers)
+    text = _(
+        "# %(eservice)s\n\nJag, %(name)s, skriver under och skickar in mina svar till "
+        "%(committee)s.\n\nKontrollsumma för svaren: %(digest)s"
+    ) % {
+        "eservice": eservice.name,
+        "name": request.person.name,
+        "committee": eservice.committee.name,
+        "digest": digest[:16],
+    }
+    try:
+        bankid_login.start_order(
+            request,
+            same_device=request.POST.get("device") == "this",
+            next_url=reverse("portal:submit_signed", args=[eservice.slug]),
+            sign={
+                "text": text,
+                "digest": digest,
+                "context": {
+                    "eservice": eservice.slug,
+                    "submission_key": key,
+                    "answers_digest": digest,
+                    "user_visible_data": text,
+                },
+            },
+        )
+    except bankid_login.TooManyStarts:
+        messages.error(
+            request, _("Du har försökt många gånger på kort tid. Vänta en minut och försök igen.")
+        )
+        return redirect("portal:review", slug=eservice.slug)
+    except BankIDError as exc:
+        messages.error(request, message_for(error_code=exc.error_code, same_device=False)[1])
+        return redirect("portal:review", slug=eservice.slug)
+    return redirect("portal:bankid_wait")
+
+
+def submit_signed(request, slug: str):
+    """BankID says the signature is complete: send the case with it."""
+    eservice = _eservice(slug)
+    if login := _needs_login(request, eservice, reverse("portal:review", args=[slug])):
+        return login
+    form = _form_or_restart(request, eservice)
+    if form is None:
+        messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))
+        return redirect("portal:intro", slug=slug)
+    key = form.state.get("submission_key") or ""
+    signature = bankid_login.take_signature(request, submission_key=key)
+    if signature is None:
+        messages.warning(request, _("Ärendet behöver skrivas under med BankID innan det skickas."))
+        return redirect("portal:review", slug=slug)
+    return _send(request, eservice, form, key, signature)
 
 
 def _redirect_to_receipt(eservice, case_id):
