@@ -32,6 +32,9 @@ from etjanst.eservices.formschema import Condition, FormDefinition, Question, pa
 from etjanst.eservices.models import Category, EService, EServiceVersion
 from etjanst.eservices.questions import question_types
 
+from .filling import form_state
+from .test_eid import ANNA, log_in
+
 pytestmark = pytest.mark.django_db
 
 DEMO_FILES = sorted((Path(etjanst.demo.__file__).parent / "eservices").glob("*.json"))
@@ -182,9 +185,10 @@ class Answerer:
 
     `given` is what the case should end up holding (the cleaned answers)."""
 
-    def __init__(self, form: FormDefinition, mode: str) -> None:
+    def __init__(self, form: FormDefinition, mode: str, person=None) -> None:
         self.form = form
         self.mode = mode
+        self.person = person  # logged in: keep what the login filled in
         self.given: dict[str, Any] = {}
         self.uploads = 0
 
@@ -223,6 +227,8 @@ class Answerer:
                 return {name: "070-123 45 67"}, "070-123 45 67"
             case "personnummer":
                 number = CHILD_PERSONNUMMER if "elev" in question.id else ADULT_PERSONNUMMER
+                if self.from_login(question):
+                    number = self.person.personnummer
                 return {name: number}, number.replace("-", "")
             case "date":
                 date = self.date(rules).isoformat()
@@ -243,7 +249,9 @@ class Answerer:
                 fields = {f"{name}__{part}": value for part, value in parts.items()}
                 return fields, {**parts, "postal_code": "123 45"}
             case "contact":
-                parts = {"name": "Anna Andersson"}
+                parts = {
+                    "name": self.person.name if self.from_login(question) else "Anna Andersson"
+                }
                 if full or question.options.get("email_required", True):
                     parts["email"] = "anna.andersson@example.se"
                 if full or question.options.get("phone_required", False):
@@ -255,7 +263,12 @@ class Answerer:
                 return {name: files}, [{"name": f.name} for f in files]
         raise AssertionError(f"No answer for question type {question.type!r}: add one here.")
 
+    def from_login(self, question: Question) -> bool:
+        return self.person is not None and bool(question.options.get("from_login"))
+
     def text(self, question: Question) -> str:
+        if question.type == "short_text" and self.from_login(question):
+            return self.person.name
         rules = question.validation
         default_max = 4000 if question.type == "long_text" else 200
         low, high = rules.get("min_length", 1), rules.get("max_length", default_max)
@@ -333,15 +346,38 @@ class Answerer:
         raise AssertionError(f"{question.id}: the test has no file of kinds {kinds}")
 
 
+def logs_in(eservice: EService, mode: str) -> bool:
+    """Log in where the e-service requires it, and where it only offers it on
+    the minimal path (what the login fills in on skipped steps must not end
+    up in the case)."""
+    return eservice.requires_login or (eservice.offers_login and mode == "minimal")
+
+
 def fill_in_and_send(client, eservice: EService, mode: str) -> tuple[Case, Answerer, list[str]]:
     slug = eservice.slug
     form = eservice.current_version.definition
-    answerer = Answerer(form, mode)
+    person = ANNA if logs_in(eservice, mode) else None
+    if person is not None:
+        log_in(client, person)
+    answerer = Answerer(form, mode, person)
     intro = client.get(reverse("portal:intro", args=[slug]))
     assert intro.status_code == 200
     assert "personuppgiftsansvarig" in intro.content.decode()
     response = client.post(reverse("portal:start", args=[slug]))
     assert response.status_code == 302
+    assert response["Location"] == reverse("portal:step", args=[slug, 1])
+    from_login = {q.id: q for q in form.questions() if q.options.get("from_login")}
+    if person is not None:
+        # The login fills in the person's own details at the start.
+        prefilled = form_state(client, eservice)["answers"]
+        assert set(prefilled) == set(from_login)
+        for qid, question in from_login.items():
+            expected = {
+                "personnummer": person.personnummer,
+                "contact": {"name": person.name},
+                "short_text": person.name,
+            }[question.type]
+            assert prefilled[qid] == expected, qid
     review_url = reverse("portal:review", args=[slug])
     steps_seen = []
     for _ in range(len(form.steps)):
@@ -349,6 +385,11 @@ def fill_in_and_send(client, eservice: EService, mode: str) -> tuple[Case, Answe
         assert page.status_code == 200
         step, number = page.context["step"], page.context["number"]
         steps_seen.append(step.id)
+        if person is not None:
+            html = page.content.decode()
+            for question in step.questions:
+                if question.id in from_login:
+                    assert f'value="{person.name}"' in html, question.id
         response = client.post(
             reverse("portal:step", args=[slug, number]), answerer.step_data(step)
         )
@@ -369,10 +410,21 @@ def fill_in_and_send(client, eservice: EService, mode: str) -> tuple[Case, Answe
     return Case.objects.get(eservice=eservice), answerer, steps_seen
 
 
+def test_the_demo_requires_login_for_one_eservice_and_offers_it_for_another():
+    logins = {slug: data.get("login", "none") for slug, data in DEMO.items()}
+    assert {"required", "optional", "none"} <= set(logins.values())
+    assert any(q.get("from_login") for data in DEMO.values() for q in all_questions(data))
+
+
 @pytest.mark.parametrize("mode", ["full", "minimal"])
 @pytest.mark.parametrize("slug", DEMO)
 def test_demo_eservice_can_be_filled_in_and_sent(client, demo, slug, mode):
     eservice = EService.objects.get(slug=slug)
+    if eservice.requires_login:
+        intro = reverse("portal:intro", args=[slug])
+        response = client.post(reverse("portal:start", args=[slug]))
+        assert response["Location"].startswith(reverse("portal:login"))
+        assert "Logga in och starta" in client.get(intro).content.decode()
 
     case, answerer, steps_seen = fill_in_and_send(client, eservice, mode)
 
