@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Set up and start the demo: SQLite in var/, demo content, the web server,
-# a background-task worker and a local mail server. Ctrl-C stops them all.
+# a background-task worker, a local mail server and the BankID simulator
+# (it makes its own certificates in var/bankid). Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=etjanst.config.settings.dev
 export EMAIL_HOST=127.0.0.1 EMAIL_PORT=${EMAIL_PORT:-1025}
+BANKID_APP_PORT=${BANKID_APP_PORT:-8444}
 mkdir -p var/mail var/static var/media
 
 $PY manage.py migrate --no-input -v 0
@@ -21,6 +23,8 @@ stop() {
 trap stop INT TERM EXIT
 
 $PY -m etjanst.simulators.mailbox --port "$EMAIL_PORT" --folder var/mail & pids+=($!)
+$PY -m etjanst.simulators.bankid --folder var/bankid --api-port 8443 --app-port "$BANKID_APP_PORT" \
+  >/dev/null & pids+=($!)
 $PY manage.py db_worker --no-reload --no-startup-delay --interval 0.5 & pids+=($!)
 $PY manage.py runserver --noreload 127.0.0.1:8000 & pids+=($!)
 sleep 2
@@ -30,6 +34,9 @@ cat <<TXT
     Invånarwebben:   http://127.0.0.1:8000/
     Administration:  http://127.0.0.1:8000/admin/   användare: admin   lösenord: exempelby-demo
     E-post hamnar i: var/mail/ (lokal e-postserver på port $EMAIL_PORT)
+    BankID (simulerad app): http://127.0.0.1:$BANKID_APP_PORT/
+      Logga in: välj "BankID på den här enheten", kopiera länken "Öppna BankID-appen"
+      och klistra in den på appsidan (eller klistra in QR-kodens innehåll där).
   Tryck Ctrl-C för att stänga allt.
 
 TXT
