@@ -410,9 +410,9 @@ def fill_in_and_send(client, eservice: EService, mode: str) -> tuple[Case, Answe
     return Case.objects.get(eservice=eservice), answerer, steps_seen
 
 
-def test_the_demo_requires_login_for_one_eservice_and_offers_it_for_another():
+def test_the_demo_offers_login_and_fills_in_from_it():
     logins = {slug: data.get("login", "none") for slug, data in DEMO.items()}
-    assert {"required", "optional", "none"} <= set(logins.values())
+    assert {"optional", "none"} <= set(logins.values())
     assert any(q.get("from_login") for data in DEMO.values() for q in all_questions(data))
 
 
