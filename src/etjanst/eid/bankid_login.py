@@ -96,7 +96,6 @@ def start_order(
         "same_device": same_device,
         "nonce": nonce,
         "next": next_url,
-        "last_collect": 0.0,
         "status": "pending",
         "hint": "outstandingTransaction",
     }
@@ -113,9 +112,9 @@ def poll(request: HttpRequest) -> PollResult:
     order = current_order(request)
     if order is None:
         return PollResult("none", _("Ingen inloggning pågår."))
-    now = time.time()
-    if now - order["last_collect"] >= COLLECT_INTERVAL:
-        order["last_collect"] = now
+    # At most one collect per order every 2 seconds, across processes when
+    # the cache is shared. The session is written only when something changed.
+    if cache.add(f"bankid-collect:{order['order_ref']}", 1, timeout=COLLECT_INTERVAL):
         try:
             result = client().collect(order["order_ref"])
         except BankIDError as exc:
@@ -123,7 +122,6 @@ def poll(request: HttpRequest) -> PollResult:
             rfa, text = message_for(error_code=exc.error_code, same_device=order["same_device"])
             logger.warning("BankID collect failed: %s", exc.error_code)
             return PollResult("failed", text, rfa)
-        order["status"], order["hint"] = result.status, result.hint_code
         if result.status == "complete" and order.get("kind") == "sign":
             return _signed(request, order, result.completion_data)
         if result.status == "complete":
@@ -145,7 +143,9 @@ def poll(request: HttpRequest) -> PollResult:
                 status="failed", hint_code=result.hint_code, same_device=order["same_device"]
             )
             return PollResult("failed", text, rfa)
-        request.session[ORDER_KEY] = order
+        if (order["status"], order["hint"]) != (result.status, result.hint_code):
+            order["status"], order["hint"] = result.status, result.hint_code
+            request.session[ORDER_KEY] = order
     rfa, text = message_for(
         status=order["status"], hint_code=order["hint"], same_device=order["same_device"]
     )

@@ -635,6 +635,9 @@ class _ApiHandler(BaseHTTPRequestHandler):
     server_version = "BankID-simulator"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    # The head and the body go out as two writes: without this each answer
+    # waits ~40 ms for the client's delayed ACK (Nagle).
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args) -> None:  # no access log (keeps noise down)
         pass
