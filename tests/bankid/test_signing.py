@@ -119,3 +119,28 @@ def test_signing_requires_login():
     eservice = EServiceFactory.build(login="optional", requires_signing=True)
     with pytest.raises(ValidationError):
         eservice.clean()
+
+
+def test_a_failed_signature_is_explained_after_a_reload_and_leads_back_to_the_review(
+    client, bankid, eservice
+):
+    key = fill_in(client, eservice)
+    bankid.script(ANNA.personnummer, after_polls=0, fail_hint="userCancel")
+    client.post(
+        reverse("portal:review", args=[eservice.slug]), {"submission_key": key, "device": "other"}
+    )
+    assert poll(client)["status"] == "failed"
+    page = client.get(reverse("portal:bankid_wait")).content.decode()  # bankid.js reloads
+    assert "Skriv under med BankID" in page and "Åtgärden avbröts." in page
+    assert f'href="{reverse("portal:review", args=[eservice.slug])}"' in page
+    assert Case.objects.count() == 0
+
+
+def test_cancelling_a_signature_returns_to_the_review(client, bankid, eservice):
+    key = fill_in(client, eservice)
+    client.post(
+        reverse("portal:review", args=[eservice.slug]), {"submission_key": key, "device": "other"}
+    )
+    response = client.post(reverse("portal:bankid_cancel"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:review", args=[eservice.slug])
+    assert "Underskriften avbröts. Ärendet är inte skickat." in response.content.decode()

@@ -180,17 +180,6 @@ def wait_for_the_failure(site) -> None:
     expect(page.locator(".account-name")).to_have_count(0)
 
 
-# The failure never shows: bankid.js reloads the waiting page when the status
-# says "failed", but the status view has already removed the order from the
-# session, so the reloaded page redirects to /logga-in/ (without the message,
-# and without ?next=). See the report of the BankID browser tests.
-FAILURE_LOST = pytest.mark.xfail(
-    reason="bankid.js reloads /logga-in/bankid/vantar/ after the order is gone from the session",
-    strict=True,
-)
-
-
-@FAILURE_LOST
 def test_a_cancel_in_the_app_is_shown_on_the_waiting_page(site, context, bankid, eservice):
     log_in_from_intro(site, eservice, "Mobilt BankID på en annan enhet")
     app = open_app(context, bankid)
@@ -203,7 +192,6 @@ def test_a_cancel_in_the_app_is_shown_on_the_waiting_page(site, context, bankid,
     wait_for_the_failure(site)
 
 
-@FAILURE_LOST
 def test_a_scripted_user_cancel_is_shown_on_the_waiting_page(site, bankid, eservice):
     bankid.script(PERSONNUMMER, after_polls=1, fail_hint="userCancel")
     log_in_from_intro(site, eservice, "BankID på den här enheten")

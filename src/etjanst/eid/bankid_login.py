@@ -118,10 +118,9 @@ def poll(request: HttpRequest) -> PollResult:
         try:
             result = client().collect(order["order_ref"])
         except BankIDError as exc:
-            request.session.pop(ORDER_KEY, None)
-            rfa, text = message_for(error_code=exc.error_code, same_device=order["same_device"])
             logger.warning("BankID collect failed: %s", exc.error_code)
-            return PollResult("failed", text, rfa)
+            rfa, text = message_for(error_code=exc.error_code, same_device=order["same_device"])
+            return _failed(request, order, rfa, text)
         if result.status == "complete" and order.get("kind") == "sign":
             return _signed(request, order, result.completion_data)
         if result.status == "complete":
@@ -138,11 +137,10 @@ def poll(request: HttpRequest) -> PollResult:
             )
             return PollResult("complete", _("Du är inloggad."), next_url=order["next"])
         if result.status == "failed":
-            request.session.pop(ORDER_KEY, None)
             rfa, text = message_for(
                 status="failed", hint_code=result.hint_code, same_device=order["same_device"]
             )
-            return PollResult("failed", text, rfa)
+            return _failed(request, order, rfa, text)
         if (order["status"], order["hint"]) != (result.status, result.hint_code):
             order["status"], order["hint"] = result.status, result.hint_code
             request.session[ORDER_KEY] = order
@@ -153,20 +151,46 @@ def poll(request: HttpRequest) -> PollResult:
 
 
 SIGNED_KEY = "etjanst_bankid_signed"
+FAILED_KEY = "etjanst_bankid_failed"
+
+
+def _failed(request: HttpRequest, order: dict, rfa: str, text: str) -> PollResult:
+    """The order ended without success: forget it, but remember the message
+    for the waiting page that shows it (after a reload, too)."""
+    request.session.pop(ORDER_KEY, None)
+    request.session[FAILED_KEY] = {
+        "rfa": rfa,
+        "message": text,
+        "same_device": order["same_device"],
+        "next": order["next"],
+        "retry": retry_url(order),
+    }
+    return PollResult("failed", text, rfa)
+
+
+def retry_url(order: dict) -> str:
+    """Where "Försök igen" leads: a new login, or back to the review to sign."""
+    if order.get("kind") == "sign":
+        return reverse("portal:review", args=[order["context"]["eservice"]])
+    return ""
+
+
+def take_failure(request: HttpRequest) -> dict | None:
+    """The last failed order's message, once."""
+    return request.session.pop(FAILED_KEY, None)
 
 
 def _signed(request: HttpRequest, order: dict, completion: dict) -> PollResult:
     """A signature is complete: keep it for the submit, if the signer is the
     logged-in person."""
-    request.session.pop(ORDER_KEY, None)
     person = current_person(request)
     user = completion["user"]
     if person is None or user["personalNumber"] != person.personnummer:
-        return PollResult(
-            "failed",
-            _("Underskriften gjordes med ett annat BankID än det du loggade in med. Försök igen."),
-            "RFA22",
+        text = _(
+            "Underskriften gjordes med ett annat BankID än det du loggade in med. Försök igen."
         )
+        return _failed(request, order, "RFA22", text)
+    request.session.pop(ORDER_KEY, None)
     request.session[SIGNED_KEY] = {
         **order["context"],
         "method": "bankid",

@@ -93,21 +93,43 @@ def bankid_wait(request):
     _bankid_enabled()
     order = bankid_login.current_order(request)
     if order is None:
-        return redirect("portal:login")
+        failure = bankid_login.take_failure(request)
+        if failure is None:
+            return redirect("portal:login")
+        return _render_wait(
+            request,
+            bankid_login.PollResult("failed", failure["message"], failure["rfa"]),
+            same_device=failure["same_device"],
+            next_url=failure["next"],
+            retry=failure["retry"],
+        )
     result = bankid_login.poll(request)
     if result.status == "complete":
         return redirect(result.next_url)
+    if result.status == "failed":
+        bankid_login.take_failure(request)  # shown now
+    return _render_wait(
+        request,
+        result,
+        same_device=order["same_device"],
+        next_url=order["next"],
+        retry=bankid_login.retry_url(order),
+    )
+
+
+def _render_wait(request, result, *, same_device: bool, next_url: str, retry: str = ""):
     return render(
         request,
         "portal/bankid_wait.html",
         {
             "result": result,
-            "same_device": order["same_device"],
+            "same_device": same_device,
             "qr_svg": bankid_login.current_qr_svg(request),
             "autostart": bankid_login.autostart_link(request),
-            "next": order["next"],
+            "next": next_url,
+            "retry": retry,
+            "signing": bool(retry),
         },
-        status=200,
     )
 
 
@@ -139,7 +161,11 @@ def bankid_cancel(request):
     _bankid_enabled()
     order = bankid_login.current_order(request)
     next_url = order["next"] if order else "/"
+    retry = bankid_login.retry_url(order) if order else ""
     bankid_login.cancel_order(request)
+    if retry:  # a signature: back to the review, nothing was sent
+        messages.info(request, _("Underskriften avbröts. Ärendet är inte skickat."))
+        return redirect(retry)
     messages.info(request, _("Inloggningen avbröts."))
     return redirect(f"{reverse('portal:login')}?next={next_url}")
 
