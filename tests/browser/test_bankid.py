@@ -69,10 +69,10 @@ def open_app(context, bankid):
     return app
 
 
-def paste_in_app(app, content: str) -> None:
+def paste_in_app(app, content: str, *, heading: str = "Identifiera dig") -> None:
     app.get_by_label("QR-kod eller autostarttoken").fill(content)
     app.get_by_role("button", name="Läs av").click()
-    expect(app.get_by_role("heading", level=1)).to_have_text("Identifiera dig")
+    expect(app.get_by_role("heading", level=1)).to_have_text(heading)
     scan_app(app)
 
 
@@ -213,3 +213,47 @@ def test_logging_out_from_the_header(site, context, bankid, eservice):
     # The e-service asks for a login again.
     site.visit(f"/e-tjanster/{eservice.slug}/")
     expect(page.get_by_role("link", name="Logga in och starta")).to_be_visible()
+
+
+def approve_in_app(
+    site, context, bankid, *, wait_for: str, heading: str = "Identifiera dig"
+) -> None:
+    """Paste the autostart link of the waiting page into the app and approve."""
+    page = site.page
+    href = page.get_by_role("link", name="Öppna BankID-appen").get_attribute("href")
+    app = open_app(context, bankid)
+    paste_in_app(app, href, heading=heading)
+    app.get_by_label(re.compile(re.escape(f"{PERSONNUMMER[:8]}-{PERSONNUMMER[8:]}"))).check()
+    with site.navigation():
+        app.get_by_role("button", name="Godkänn").click()
+        page.wait_for_url(wait_for, timeout=POLL_MS)
+    app.close()
+
+
+def test_an_eservice_that_requires_signing_is_signed_and_sent(
+    site, context, bankid, transactional_db
+):
+    from etjanst.cases.models import Case
+
+    eservice = EServiceFactory(
+        name="Ansökan om bygglov", login="required", requires_signing=True, form=FORM
+    )
+    page = site.page
+    log_in_from_intro(site, eservice, "BankID på den här enheten")
+    approve_in_app(site, context, bankid, wait_for=f"**/e-tjanster/{eservice.slug}/")
+    with site.navigation():
+        page.get_by_role("button", name="Starta").click()
+    page.get_by_label("E-postadress").fill("anna@example.se")
+    with site.navigation():
+        page.get_by_role("button", name="Nästa").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Granska och skicka")
+    expect(page.get_by_text("Du skriver under med BankID innan ärendet skickas.")).to_be_visible()
+    with site.navigation():
+        page.get_by_role("button", name="Skriv under med BankID på den här enheten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skriv under med BankID")
+    assert Case.objects.count() == 0
+    approve_in_app(site, context, bankid, wait_for="**/kvitto/**", heading="Skriv under")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ditt ärende är nu inskickat")
+    expect(page.get_by_text(f"Signerad med BankID av {NAME}")).to_be_visible()
+    case = Case.objects.get()
+    assert case.signature["personnummer"] == PERSONNUMMER
