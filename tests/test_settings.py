@@ -96,8 +96,23 @@ def test_collectstatic_with_the_production_storage_finds_the_site_files(tmp_path
 
 
 def test_production_refuses_a_bankid_simulator():
-    result = manage("check", env={**PRODUCTION_ENV, "BANKID_BASE_URL": "https://127.0.0.1:8443/rp/v6.0"})
+    result = manage(
+        "check", env={**PRODUCTION_ENV, "BANKID_BASE_URL": "https://127.0.0.1:8443/rp/v6.0"}
+    )
     assert result.returncode != 0
     assert "BANKID_BASE_URL" in result.stderr
-    ok = manage("check", env={**PRODUCTION_ENV, "BANKID_BASE_URL": "https://appapi2.test.bankid.com/rp/v6.0"})
+    ok = manage(
+        "check",
+        env={**PRODUCTION_ENV, "BANKID_BASE_URL": "https://appapi2.test.bankid.com/rp/v6.0"},
+    )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_a_shared_database_cache_can_be_chosen():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        env={**PRODUCTION_ENV, "ETJANST_CACHE": "database"},
+    )
+    assert result.stdout.strip().endswith("DatabaseCache"), result.stderr

@@ -117,6 +117,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------
+# Rate limits and the BankID collect throttle live in the cache. Several web
+# processes need a shared one: ETJANST_CACHE=database (then run
+# `manage.py createcachetable`), or a memcached/Redis backend of your own.
+if os.environ.get("ETJANST_CACHE") == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "etjanst_cache",
+        }
+    }
+
 # --- Sessions, security ---------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
