@@ -162,7 +162,7 @@ def test_cancel_on_the_waiting_page(site, context, bankid, eservice):
     expect(page.locator(".account-name")).to_have_count(0)
 
 
-def wait_for_the_failure(site) -> None:
+def wait_for_the_failure(site, message: str = "Åtgärden avbröts.") -> None:
     """The waiting page shows what happened and a way to try again."""
     page = site.page
     loads = site.navigations
@@ -175,7 +175,7 @@ def wait_for_the_failure(site) -> None:
     page.wait_for_load_state("load")
     site.scan()
     assert site.url_path() == "/logga-in/bankid/vantar/"
-    expect(page.locator("#bankid-message")).to_have_text("Åtgärden avbröts.")
+    expect(page.locator("#bankid-message")).to_have_text(message)
     expect(page.get_by_role("button", name="Försök igen")).to_be_visible()
     expect(page.locator(".account-name")).to_have_count(0)
 
@@ -196,6 +196,16 @@ def test_a_scripted_user_cancel_is_shown_on_the_waiting_page(site, bankid, eserv
     bankid.script(PERSONNUMMER, after_polls=1, fail_hint="userCancel")
     log_in_from_intro(site, eservice, "BankID på den här enheten")
     wait_for_the_failure(site)
+
+
+def test_an_order_nobody_finishes_expires_with_bankids_message(site, context, bankid, eservice):
+    bankid.script(PERSONNUMMER, after_polls=1, fail_hint="expiredTransaction")
+    log_in_from_intro(site, eservice, "Mobilt BankID på en annan enhet")
+    wait_for_the_failure(
+        site,
+        "BankID-appen svarar inte. Kontrollera att den är startad och att du har "
+        "internetanslutning. Försök sedan igen.",
+    )
 
 
 def test_logging_out_from_the_header(site, context, bankid, eservice):
