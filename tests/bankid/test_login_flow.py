@@ -137,10 +137,18 @@ def test_a_slow_bankid_gives_rfa5_and_a_way_to_try_again_never_a_500(client, ban
     assert "Något gick fel. Försök igen." in page
 
 
-def test_starting_needs_a_csrf_token(bankid):
+def test_starting_and_cancelling_need_a_csrf_token(bankid):
     client = Client(enforce_csrf_checks=True)
     assert start(client).status_code == 403
-    assert not bankid.orders or "etjanst_bankid_order" not in client.session
+    assert "etjanst_bankid_order" not in client.session
+    # A started order cannot be cancelled by a cross-site POST either.
+    page = client.get(reverse("portal:bankid"))
+    token = page.cookies["csrftoken"].value
+    client.post(reverse("portal:bankid_start"), {"device": "other", "csrfmiddlewaretoken": token})
+    order_ref = client.session["etjanst_bankid_order"]["order_ref"]
+    assert client.post(reverse("portal:bankid_cancel")).status_code == 403
+    assert bankid.orders[order_ref].status == "pending"
+    assert client.session["etjanst_bankid_order"]["order_ref"] == order_ref
 
 
 def test_starts_are_rate_limited_per_client_address(client, bankid, settings):
