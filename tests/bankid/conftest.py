@@ -52,3 +52,25 @@ def raw_api(bankid_simulator):
     context.load_cert_chain(certs.client, certs.client_key)
     with httpx.Client(verify=context, timeout=5) as client:
         yield client
+
+
+@pytest.fixture
+def bankid(settings, bankid_simulator, monkeypatch):
+    """The platform's BankID settings pointed at the simulator, for tests that
+    go through our pages. Collects are not throttled (tests need not wait)."""
+    from django.core.cache import cache
+
+    from etjanst.eid import bankid_login
+
+    certs = bankid_simulator.certs
+    settings.BANKID = {
+        "BASE_URL": bankid_simulator.api_url,
+        "CLIENT_CERT": str(certs.client),
+        "CLIENT_KEY": str(certs.client_key),
+        "CA_CERT": str(certs.ca),
+        "TIMEOUT": 1.0,
+    }
+    settings.ETJANST_EID_METHODS = ["bankid"]
+    monkeypatch.setattr(bankid_login, "COLLECT_INTERVAL", 0)
+    cache.clear()
+    return bankid_simulator

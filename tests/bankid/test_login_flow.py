@@ -5,30 +5,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from etjanst.eid import bankid_login
 from etjanst.eid.session import PERSON_KEY
 
 pytestmark = pytest.mark.django_db
 
 PERSONNUMMER = "198105082393"  # Skatteverket's test number
-
-
-@pytest.fixture
-def bankid(settings, bankid_simulator, monkeypatch):
-    certs = bankid_simulator.certs
-    settings.BANKID = {
-        "BASE_URL": bankid_simulator.api_url,
-        "CLIENT_CERT": str(certs.client),
-        "CLIENT_KEY": str(certs.client_key),
-        "CA_CERT": str(certs.ca),
-        "TIMEOUT": 1.0,
-    }
-    settings.ETJANST_EID_METHODS = ["bankid"]
-    monkeypatch.setattr(bankid_login, "COLLECT_INTERVAL", 0)  # tests need not wait 2 s a poll
-    from django.core.cache import cache
-
-    cache.clear()
-    return bankid_simulator
 
 
 def start(client, *, device="other", next_url="/e-tjanster/x/"):

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from etjanst.cases.models import Case
-from etjanst.eid import bankid_login
 from etjanst.eid.person import Person
 from etjanst.eservices.presentation import answers_digest
 
@@ -19,20 +18,6 @@ from ..test_eid import log_in
 pytestmark = pytest.mark.django_db
 
 ANNA = Person(personnummer="198105082393", given_name="Anna", surname="Testsson", method="bankid")
-
-
-@pytest.fixture
-def bankid(settings, bankid_simulator, monkeypatch):
-    certs = bankid_simulator.certs
-    settings.BANKID = {
-        "BASE_URL": bankid_simulator.api_url,
-        "CLIENT_CERT": str(certs.client),
-        "CLIENT_KEY": str(certs.client_key),
-        "CA_CERT": str(certs.ca),
-        "TIMEOUT": 2.0,
-    }
-    monkeypatch.setattr(bankid_login, "COLLECT_INTERVAL", 0)
-    return bankid_simulator
 
 
 @pytest.fixture
