@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 
 from etjanst.cases import actions as case_actions
 from etjanst.cases.models import Attachment
+from etjanst.cases.signing import signing_request
 from etjanst.eid import bankid_login
 from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.contrib.bankid.messages import message_for
-from etjanst.eservices.conditions import visible_answers
 from etjanst.eservices.engine import validate_answers, visible_questions
 from etjanst.eservices.models import EService
-from etjanst.eservices.presentation import answers_digest, summarise
+from etjanst.eservices.presentation import summarise
 
 from ..formsession import FormSession, case_for_submission_key
 
@@ -222,32 +222,17 @@ def _start_signing(request, eservice, form, key: str):
     problems = validate_answers(form.version.definition, form.answers)
     if problems:
         return _render_review(request, eservice, form, problems=problems, status=400)
-    answers = visible_answers(form.version.definition, form.answers)
-    digest = answers_digest(answers)
-    text = _(
-        "# %(eservice)s\n\nJag, %(name)s, skriver under och skickar in mina svar till "
-        "%(committee)s.\n\nKontrollsumma för svaren: %(digest)s"
-    ) % {
-        "eservice": eservice.name,
-        "name": request.person.name,
-        "committee": eservice.committee.name,
-        "digest": digest[:16],
-    }
     try:
         bankid_login.start_order(
             request,
             same_device=request.POST.get("device") == "this",
             next_url=reverse("portal:submit_signed", args=[eservice.slug]),
-            sign={
-                "text": text,
-                "digest": digest,
-                "context": {
-                    "eservice": eservice.slug,
-                    "submission_key": key,
-                    "answers_digest": digest,
-                    "user_visible_data": text,
-                },
-            },
+            sign=signing_request(
+                version=form.version,
+                answers=form.answers,
+                signer_name=request.person.name,
+                submission_key=key,
+            ),
         )
     except bankid_login.TooManyStarts:
         messages.error(
