@@ -20,6 +20,16 @@ def mailbox(settings):
     controller.stop()
 
 
+@pytest.fixture(scope="session")
+def bankid_simulator(tmp_path_factory):
+    """The BankID simulator on free loopback ports, with its own fresh CA."""
+    from etjanst.simulators.bankid import start
+
+    simulator = start(tmp_path_factory.mktemp("bankid-certs"), user_sign_seconds=0.0, qr_max_skew=3)
+    yield simulator
+    simulator.stop()
+
+
 @pytest.fixture
 def run_tasks(transactional_db):
     """Drain the task queue with the real worker (django-tasks-db), as the

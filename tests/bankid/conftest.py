@@ -4,15 +4,6 @@ import httpx
 import pytest
 
 from etjanst.eid.contrib.bankid.client import BankIDClient
-from etjanst.simulators.bankid import start
-
-
-@pytest.fixture(scope="session")
-def bankid_simulator(tmp_path_factory):
-    """The BankID simulator on free loopback ports, with its own fresh CA."""
-    simulator = start(tmp_path_factory.mktemp("bankid-certs"), user_sign_seconds=0.0, qr_max_skew=3)
-    yield simulator
-    simulator.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -62,14 +53,7 @@ def bankid(settings, bankid_simulator, monkeypatch):
 
     from etjanst.eid import bankid_login
 
-    certs = bankid_simulator.certs
-    settings.BANKID = {
-        "BASE_URL": bankid_simulator.api_url,
-        "CLIENT_CERT": str(certs.client),
-        "CLIENT_KEY": str(certs.client_key),
-        "CA_CERT": str(certs.ca),
-        "TIMEOUT": 1.0,
-    }
+    settings.BANKID = bankid_simulator.client_settings(timeout=1.0)
     settings.ETJANST_EID_METHODS = ["bankid"]
     monkeypatch.setattr(bankid_login, "COLLECT_INTERVAL", 0)
     cache.clear()

@@ -5,29 +5,13 @@ as the resident's phone. The site keeps its real 2 s collect interval."""
 import pytest
 from django.core.cache import cache
 
-from etjanst.simulators.bankid import start
-
-
-@pytest.fixture(scope="session")
-def bankid_simulator(tmp_path_factory):
-    simulator = start(tmp_path_factory.mktemp("bankid-certs"), user_sign_seconds=0.0, qr_max_skew=3)
-    yield simulator
-    simulator.stop()
-
 
 @pytest.fixture
 def bankid(settings, bankid_simulator):
     """settings.BANKID pointed at the simulator (the live server runs in this
     process, so it sees the same settings), with no orders or scripts left
     from another test and a fresh start rate limit."""
-    certs = bankid_simulator.certs
-    settings.BANKID = {
-        "BASE_URL": bankid_simulator.api_url,
-        "CLIENT_CERT": str(certs.client),
-        "CLIENT_KEY": str(certs.client_key),
-        "CA_CERT": str(certs.ca),
-        "TIMEOUT": 2.0,
-    }
+    settings.BANKID = bankid_simulator.client_settings()
     settings.ETJANST_EID_METHODS = ["bankid"]
     cache.clear()
     bankid_simulator.clear()

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 import etjanst
 
 from .a11y import axe_violations, format_violations
-from .bankid_fixtures import bankid, bankid_simulator  # noqa: F401
+from .bankid_fixtures import bankid  # noqa: F401
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM (the
 # demo loader, assertions on the database) must still be allowed here.

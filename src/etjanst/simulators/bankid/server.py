@@ -249,6 +249,16 @@ class BankIDSimulator:
             self.scripts.append(entry)
         return entry
 
+    def client_settings(self, *, timeout: float = 2.0) -> dict[str, Any]:
+        """Etjänst's BANKID setting pointed at this simulator (demo, tests)."""
+        return {
+            "BASE_URL": self.api_url,
+            "CLIENT_CERT": str(self.certs.client),
+            "CLIENT_KEY": str(self.certs.client_key),
+            "CA_CERT": str(self.certs.ca),
+            "TIMEOUT": timeout,
+        }
+
     def clear(self) -> None:
         """Forget all orders and queued scripts."""
         with self.lock:
