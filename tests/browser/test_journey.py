@@ -98,7 +98,7 @@ def test_resident_reports_a_broken_street_light(site, demo, mailbox, run_tasks):
     expect(page.get_by_role("link", name="lampan.png")).to_be_visible()  # still attached
     place.fill("Storgatan 14, mitt emot skolan")
     with site.navigation():
-        page.get_by_role("button", name="Spara och gå till granskning").click()
+        page.get_by_role("button", name="Gå vidare till granskning").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Granska och skicka")
     expect(main).to_contain_text("Storgatan 14, mitt emot skolan")
     expect(main).not_to_contain_text("Storgatan 12")

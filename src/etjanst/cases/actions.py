@@ -20,8 +20,10 @@ from etjanst.eservices.formschema import Step
 from etjanst.eservices.models import EServiceVersion
 from etjanst.eservices.presentation import answers_digest, confirmation_email
 from etjanst.eservices.questions.types import FileAnswer
+from etjanst.people.models import Resident
 
-from .models import Attachment, Case
+from .models import Attachment, Case, CaseEvent, Draft, Status, StatusKind
+from .statuses import ensure_default_statuses
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +106,7 @@ def _store_upload(upload: UploadedFile, kind, *, question_id: str, owner: str) -
     attachment = Attachment(
         upload_owner=owner,
         question_id=question_id,
-        original_name=_safe_name(upload.name or "fil", kind.extension),
+        original_name=safe_file_name(upload.name or "fil", kind.extension),
         content_type=kind.mime_type,
         size=upload.size,
     )
@@ -114,7 +116,7 @@ def _store_upload(upload: UploadedFile, kind, *, question_id: str, owner: str) -
     return attachment.as_answer()
 
 
-def _safe_name(name: str, extension: str) -> str:
+def safe_file_name(name: str, extension: str) -> str:
     """A display name without path parts or control characters, with the
     extension of what the file really is."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -138,8 +140,12 @@ def submit_case(
     upload_owner: str,
     submission_key: uuid.UUID,
     signature: dict | None = None,
+    owner: Resident | None = None,
+    draft: Draft | None = None,
 ) -> Case:
-    """Turn the answers into a registered case, in one transaction.
+    """Turn the answers into a registered case, in one transaction. A case
+    with an owner shows under the owner's Mina sidor; the draft it was
+    continued from, if any, is deleted with it.
 
     The same submission key always gives the same case, so a double click or
     a replayed POST never makes two."""
@@ -161,6 +167,8 @@ def submit_case(
             upload_owner=upload_owner,
             key=submission_key,
             signature=signature,
+            owner=owner,
+            draft=draft,
         )
     except IntegrityError:
         # Another request with the same key won the race.
@@ -174,12 +182,20 @@ def submit_case(
 
 @transaction.atomic
 def _create_case(
-    *, version: EServiceVersion, answers: dict, upload_owner: str, key, signature: dict | None
+    *,
+    version: EServiceVersion,
+    answers: dict,
+    upload_owner: str,
+    key,
+    signature: dict | None,
+    owner: Resident | None,
+    draft: Draft | None,
 ) -> Case:
     from . import tasks
 
     eservice = version.eservice
     received_at = timezone.now()
+    status = first_status(eservice)
     number = allocate_registration_number(committee=eservice.committee, at=received_at)
     case = Case.objects.create(
         eservice=eservice,
@@ -192,18 +208,20 @@ def _create_case(
         answers=answers,
         submission_key=key,
         signature=signature,
+        owner=owner,
+        status=status,
+        status_changed_at=received_at,
     )
-    file_ids = [
-        f["id"]
-        for value in answers.values()
-        if isinstance(value, list)
-        for f in value
-        if isinstance(f, dict) and "id" in f
-    ]
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RECEIVED, status=status, at=received_at)
+    file_ids = attachment_ids(answers)
     if file_ids:
         Attachment.objects.pending_for(upload_owner).filter(pk__in=file_ids).update(
-            case=case, upload_owner=""
+            case=case, upload_owner="", draft=None
         )
+    if draft is not None:
+        # Files the final answers no longer hold go with the other abandoned
+        # uploads (purge_abandoned_uploads).
+        Draft.objects.filter(pk=draft.pk, owner=owner).delete()
     case_id = case.pk
     transaction.on_commit(lambda: tasks.render_receipt_pdf.enqueue(case_id=case_id))
     if confirmation_email(version.definition, answers):
@@ -214,11 +232,26 @@ def _create_case(
     return case
 
 
+def attachment_ids(answers: dict[str, Any]) -> list[str]:
+    """The ids of the files the answers refer to."""
+    return [
+        f["id"]
+        for value in answers.values()
+        if isinstance(value, list)
+        for f in value
+        if isinstance(f, dict) and "id" in f
+    ]
+
+
 def purge_abandoned_uploads(*, older_than: timedelta = timedelta(hours=24)) -> int:
     """Delete files of forms that were never sent (the browser session is long
     gone). They were never received, so they are not public documents."""
     cutoff = timezone.now() - older_than
-    attachments = list(Attachment.objects.filter(case__isnull=True, created_at__lt=cutoff))
+    attachments = list(
+        Attachment.objects.filter(
+            case__isnull=True, draft__isnull=True, message__isnull=True, created_at__lt=cutoff
+        )
+    )
     for attachment in attachments:
         attachment.file.delete(save=False)
         attachment.delete()
@@ -228,9 +261,44 @@ def purge_abandoned_uploads(*, older_than: timedelta = timedelta(hours=24)) -> i
 
 
 def discard_pending_uploads(*, upload_owner: str) -> int:
-    """Delete the files of a form that is abandoned or started over."""
-    attachments = list(Attachment.objects.pending_for(upload_owner))
+    """Delete the files of a form that is abandoned or started over (not
+    those kept with a saved draft)."""
+    attachments = list(Attachment.objects.pending_for(upload_owner).filter(draft__isnull=True))
     for attachment in attachments:
         attachment.file.delete(save=False)
         attachment.delete()
     return len(attachments)
+
+
+def first_status(eservice) -> Status:
+    """The status a new case of the e-service gets."""
+    for _attempt in range(2):
+        statuses = Status.objects.for_eservice(eservice).order_by("order")
+        status = statuses.filter(kind=StatusKind.SUBMITTED).first() or statuses.first()
+        if status is not None:
+            return status
+        ensure_default_statuses()
+    raise Status.DoesNotExist("No statuses")
+
+
+class TransitionNotAllowed(Exception):
+    """The case's current status may not be followed by the one asked for."""
+
+
+@transaction.atomic
+def transition_case(*, case: Case, to: Status, staff_user=None) -> Case:
+    """Move a case to another status, only along an allowed transition. The
+    one place the statuses' rules are enforced."""
+    locked = Case.objects.select_for_update().select_related("status").get(pk=case.pk)
+    if not locked.status.next_statuses.filter(pk=to.pk).exists():
+        raise TransitionNotAllowed(
+            _("Ärendet kan inte gå från %(from)s till %(to)s.")
+            % {"from": locked.status.name, "to": to.name}
+        )
+    now = timezone.now()
+    locked.status, locked.status_changed_at = to, now
+    locked.save(update_fields=["status", "status_changed_at"])
+    CaseEvent.objects.create(
+        case=locked, kind=CaseEvent.Kind.STATUS, status=to, at=now, staff_user=staff_user
+    )
+    return locked

@@ -2,12 +2,14 @@ import datetime
 import secrets
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from etjanst.diarium.models import Committee
 from etjanst.eservices.models import EService, EServiceVersion
+from etjanst.people.models import Resident
 
 
 def new_receipt_token() -> str:
@@ -23,7 +25,88 @@ def receipt_path(instance: "Case", filename: str) -> str:
     return f"receipts/{instance.received_at:%Y/%m}/{uuid.uuid4().hex}.pdf"
 
 
+class StatusKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Inkommet")
+    IN_PROGRESS = "in_progress", _("Under handläggning")
+    WAITING = "waiting", _("Väntar på invånaren")
+    CLOSED = "closed", _("Avslutat")
+
+
+class StatusQuerySet(models.QuerySet):
+    def for_eservice(self, eservice: EService) -> "StatusQuerySet":
+        """The e-service's own statuses, or the platform's defaults when it
+        has none."""
+        own = self.filter(eservice=eservice)
+        return own if own.exists() else self.filter(eservice__isnull=True)
+
+
+class Status(models.Model):
+    """A step in a case's life, defined per e-service (or the defaults, with
+    no e-service). Which status may follow which is data: `next_statuses`."""
+
+    eservice = models.ForeignKey(
+        EService,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="statuses",
+        verbose_name=_("e-tjänst"),
+        help_text=_("Tomt: standardstatus för e-tjänster utan egna."),
+    )
+    code = models.SlugField(_("kod"), max_length=50)
+    name = models.CharField(_("namn för handläggare"), max_length=100)
+    resident_name = models.CharField(_("namn för invånaren"), max_length=100)
+    kind = models.CharField(_("slag"), max_length=20, choices=StatusKind.choices)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    next_statuses = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, verbose_name=_("kan följas av")
+    )
+
+    objects = StatusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status")
+        verbose_name_plural = _("statusar")
+        ordering = ["eservice_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["eservice", "code"], name="unique_status_code"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(eservice__isnull=True),
+                name="unique_default_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.kind == StatusKind.CLOSED
+
+
 class CaseQuerySet(models.QuerySet):
+    def owned_by(self, resident: Resident | None) -> "CaseQuerySet":
+        """The cases a resident sent while logged in: what Mina sidor shows.
+        (Anonymous cases have no owner and never appear.)"""
+        if resident is None:
+            return self.none()
+        return self.filter(owner=resident)
+
+    def ongoing(self) -> "CaseQuerySet":
+        return self.exclude(status__kind=StatusKind.CLOSED)
+
+    def closed(self) -> "CaseQuerySet":
+        return self.filter(status__kind=StatusKind.CLOSED)
+
+    def with_unread_for_resident(self) -> "CaseQuerySet":
+        return self.annotate(
+            unread=models.Count(
+                "messages",
+                filter=models.Q(messages__from_staff=True, messages__read_at__isnull=True),
+            )
+        )
+
     def with_receipt_token(self, token: str, *, allowed_ids: list[int]) -> "CaseQuerySet":
         """The case behind a receipt link, only for the browser session that
         sent it: the token alone is not enough."""
@@ -57,6 +140,20 @@ class Case(models.Model):
     # When the e-service requires signing: who signed, when, and BankID's
     # signature, OCSP response and completion data, as received.
     signature = models.JSONField(_("underskrift"), null=True, blank=True)
+    # Who sent it while logged in: the case shows under their Mina sidor.
+    # None for cases sent without login (and, later, anonymous ones).
+    owner = models.ForeignKey(
+        Resident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("ägare"),
+    )
+    status = models.ForeignKey(
+        Status, on_delete=models.PROTECT, related_name="cases", verbose_name=_("status")
+    )
+    status_changed_at = models.DateTimeField(_("status ändrad"))
 
     objects = CaseQuerySet.as_manager()
 
@@ -70,6 +167,7 @@ class Case(models.Model):
                 name="unique_registration_sequence",
             )
         ]
+        indexes = [models.Index(fields=["owner", "-received_at"], name="case_owner_received")]
 
     def __str__(self) -> str:
         return self.registration_number
@@ -83,6 +181,101 @@ class Case(models.Model):
         if not self.signature:
             return None
         return datetime.datetime.fromtimestamp(self.signature["signed_at"], tz=datetime.UTC)
+
+
+class CaseEvent(models.Model):
+    """A line in a case's history. Those marked for the resident make the
+    status history under Mina sidor."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Inkommet")
+        STATUS = "status", _("Ny status")
+        MESSAGE_FROM_RESIDENT = "message_resident", _("Meddelande från invånaren")
+        MESSAGE_FROM_STAFF = "message_staff", _("Meddelande till invånaren")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    visible_to_resident = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Message(models.Model):
+    """One message in the two-way thread of a case. `read_at` is when the
+    other side first read it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    from_staff = models.BooleanField()
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    body = models.TextField(_("meddelande"))
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # When the resident was told by e-mail that a message from staff waits.
+    notified_at = models.DateTimeField(null=True, blank=True)
+    # Sent with the form: a double click or a replayed POST finds the
+    # message already written with this key.
+    client_key = models.UUIDField(unique=True)
+
+    class Meta:
+        verbose_name = _("meddelande")
+        verbose_name_plural = _("meddelanden")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def draft_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=90)
+
+
+class DraftQuerySet(models.QuerySet):
+    def owned_by(self, resident: Resident | None) -> "DraftQuerySet":
+        """The only way to reach a draft: by its owner. A draft is not a
+        public document; no staff page, admin or export has a query for it."""
+        if resident is None:
+            return self.none()
+        return self.filter(owner=resident)
+
+
+class Draft(models.Model):
+    """A form a logged-in resident saved with Spara to continue later. Private:
+    only its owner can see it. Sending it turns it into a Case and deletes it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="drafts")
+    eservice = models.ForeignKey(EService, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(EServiceVersion, on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(default=dict)
+    completed_steps = models.JSONField(default=list)
+    step_number = models.PositiveSmallIntegerField(default=1)
+    upload_owner = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    saved_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=draft_expiry)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-saved_at"]
+        indexes = [models.Index(fields=["expires_at"], name="draft_expires")]
+
+    def __str__(self) -> str:
+        return str(self.eservice)
 
 
 class AttachmentQuerySet(models.QuerySet):
@@ -100,7 +293,15 @@ class Attachment(models.Model):
         Case, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True
     )
     upload_owner = models.CharField(max_length=64, blank=True, db_index=True)
-    question_id = models.CharField(max_length=50)
+    # A file of a saved draft is kept with it (not purged as abandoned).
+    draft = models.ForeignKey(
+        Draft, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    # A file sent with a message (then question_id is empty).
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    question_id = models.CharField(max_length=50, blank=True)
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(_("filnamn"), max_length=255)
     content_type = models.CharField(max_length=200)

@@ -17,7 +17,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 class VersionInline(admin.TabularInline):
     model = EServiceVersion
-    fields = ["number", "published_at", "created_at"]
+    fields = ["number", "published_at", "accepts_drafts", "created_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -54,10 +54,10 @@ class EServiceVersionAdmin(admin.ModelAdmin):
     """The form is edited as JSON here (a visual builder comes later). It is
     validated against the form schema on save; published versions are frozen."""
 
-    list_display = ["eservice", "number", "published_at"]
+    list_display = ["eservice", "number", "published_at", "accepts_drafts"]
     list_filter = ["eservice"]
     actions = ["publish"]
-    fields = ["eservice", "number", "form", "published_at"]
+    fields = ["eservice", "number", "form", "published_at", "accepts_drafts"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.published_at:

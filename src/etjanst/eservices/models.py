@@ -87,6 +87,19 @@ class EService(models.Model):
     max_attachments_total_mb = models.PositiveIntegerField(
         _("största sammanlagda storlek på bilagor (MB)"), default=50
     )
+    draft_retention_days = models.PositiveSmallIntegerField(
+        _("sparade utkast finns kvar (dagar)"),
+        default=90,
+        help_text=_(
+            "Så länge finns ett sparat, inte inskickat ärende kvar efter att det sparades "
+            "senast. Invånaren får en påminnelse en vecka innan det tas bort."
+        ),
+    )
+    messages_enabled = models.BooleanField(
+        _("meddelanden i ärendet"),
+        default=True,
+        help_text=_("Invånaren och handläggaren kan skriva meddelanden till varandra i ärendet."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -136,6 +149,14 @@ class EServiceVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     form = models.JSONField(_("formulär (JSON)"))
     published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
+    accepts_drafts = models.BooleanField(
+        _("sparade utkast kan fortsättas"),
+        default=True,
+        help_text=_(
+            "Stäng av när en ny version ersätter den här och gamla utkast inte längre kan "
+            "skickas in. Invånaren får då veta vad som hänt."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ only what the resident needs to find their case again."""
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from etjanst.eservices.presentation import confirmation_email
@@ -11,16 +12,38 @@ from etjanst.eservices.presentation import confirmation_email
 
 def send_case_confirmation(case) -> None:
     recipient = confirmation_email(case.version.definition, case.answers)
+    if recipient:
+        _send("case_confirmation", recipient, {"case": case, "eservice": case.eservice})
+
+
+def send_message_nudge(case) -> bool:
+    """A message waits on Mina sidor. Only the registration number: no content,
+    not even the e-service's name."""
+    recipient = confirmation_email(case.version.definition, case.answers)
     if not recipient:
-        return
-    context = {
-        "case": case,
-        "eservice": case.eservice,
-        "municipality": settings.ETJANST_MUNICIPALITY,
-    }
+        return False
+    _send("message_nudge", recipient, {"case": case, "link": _link("portal:my_case", case.pk)})
+    return True
+
+
+def send_draft_reminder(draft) -> bool:
+    """A saved draft will soon be deleted. Nothing about what it holds."""
+    recipient = confirmation_email(draft.version.definition, draft.answers)
+    if not recipient:
+        return False
+    _send("draft_reminder", recipient, {"draft": draft, "link": _link("portal:my_drafts")})
+    return True
+
+
+def _link(name: str, *args) -> str:
+    return settings.ETJANST_SITE_URL + reverse(name, args=args)
+
+
+def _send(template: str, recipient: str, context: dict) -> None:
+    context = {**context, "municipality": settings.ETJANST_MUNICIPALITY}
     with translation.override("sv"):
-        subject = render_to_string("notifications/case_confirmation_subject.txt", context)
-        body = render_to_string("notifications/case_confirmation.txt", context)
+        subject = render_to_string(f"notifications/{template}_subject.txt", context)
+        body = render_to_string(f"notifications/{template}.txt", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=body,

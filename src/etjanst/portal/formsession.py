@@ -1,6 +1,6 @@
-"""A form being filled in by a resident who is not logged in: its version,
-answers and upload owner live in the browser session. (Saved drafts of
-logged-in residents get their own model with Mina sidor.)"""
+"""A form being filled in: its version, answers and upload owner live in the
+browser session. A logged-in resident can save it as a Draft (Spara) and
+resume it later; the session then remembers which draft it continues."""
 
 import secrets
 import uuid
@@ -44,6 +44,43 @@ class FormSession:
         }
         form._save()
         return form
+
+    @classmethod
+    def resume(cls, session: SessionBase, draft) -> "FormSession":
+        """Continue a saved draft (on the version it was started on)."""
+        from etjanst.cases.models import Attachment
+
+        form = cls(session, draft.eservice)
+        answers = dict(draft.answers)
+        # A file removed after the draft was last saved is gone: drop it.
+        present = {
+            str(pk) for pk in Attachment.objects.filter(draft=draft).values_list("pk", flat=True)
+        }
+        for question in draft.version.definition.questions():
+            if question.type == "file" and question.id in answers:
+                kept = [f for f in answers[question.id] if f.get("id") in present]
+                if kept:
+                    answers[question.id] = kept
+                else:
+                    answers.pop(question.id)
+        form.state = {
+            "version": draft.version_id,
+            "answers": answers,
+            "completed": list(draft.completed_steps),
+            "upload_owner": draft.upload_owner,
+            "submission_key": None,
+            "draft": str(draft.pk),
+        }
+        form._save()
+        return form
+
+    @property
+    def draft_id(self) -> str | None:
+        return self.state.get("draft") if self.state else None
+
+    def remember_draft(self, draft_id) -> None:
+        self.state["draft"] = str(draft_id)
+        self._save()
 
     @property
     def exists(self) -> bool:
@@ -99,6 +136,22 @@ class FormSession:
             self.state["completed"].append(step.id)
         # The answers changed: a new review, with a new key (made here, where
         # the session is written anyway, so showing the review writes nothing).
+        self.state["submission_key"] = str(uuid.uuid4())
+        self._save()
+
+    def save_partial(self, step: Step, valid: dict[str, Any], invalid: set[str]) -> None:
+        """Keep what is valid of a step being saved half-way (Spara). Invalid
+        answers change nothing; files are only kept by a valid step."""
+        stored = self.state["answers"]
+        for question in step.questions:
+            if question.type == "file" or question.id in invalid:
+                continue
+            if question.id in valid:
+                stored[question.id] = valid[question.id]
+            else:
+                stored.pop(question.id, None)
+        if step.id in self.state["completed"]:
+            self.state["completed"].remove(step.id)
         self.state["submission_key"] = str(uuid.uuid4())
         self._save()
 

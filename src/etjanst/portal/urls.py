@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, filling, login, pages, receipts
+from .views import catalogue, filling, login, mypages, pages, receipts
 
 app_name = "portal"
 
@@ -38,6 +38,28 @@ urlpatterns = [
     path("logga-in/bankid/avbryt/", login.bankid_cancel, name="bankid_cancel"),
     path("logga-in/bankid/tillbaka/", login.bankid_return, name="bankid_return"),
     path("logga-ut/", login.logout_view, name="logout"),
+    path("mina-sidor/", mypages.overview, name="my_pages"),
+    path("mina-sidor/arenden/", mypages.case_list, name="my_cases"),
+    path(
+        "mina-sidor/arenden/avslutade/",
+        mypages.case_list,
+        {"tab": "avslutade"},
+        name="my_cases_closed",
+    ),
+    path("mina-sidor/arenden/ej-inskickade/", mypages.draft_list, name="my_drafts"),
+    path("mina-sidor/arenden/<int:case_id>/", mypages.case_detail, name="my_case"),
+    path("mina-sidor/arenden/<int:case_id>/kvitto.pdf", mypages.case_pdf, name="my_case_pdf"),
+    path(
+        "mina-sidor/arenden/<int:case_id>/bilagor/<uuid:attachment_id>/",
+        mypages.case_attachment,
+        name="my_attachment",
+    ),
+    path(
+        "mina-sidor/sparade/<uuid:draft_id>/fortsatt/",
+        mypages.draft_continue,
+        name="draft_continue",
+    ),
+    path("mina-sidor/sparade/<uuid:draft_id>/ta-bort/", mypages.draft_delete, name="draft_delete"),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("personuppgifter/", pages.personal_data, name="personal_data"),
     path("tema.css", pages.theme_css, name="theme_css"),

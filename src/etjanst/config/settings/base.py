@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "etjanst.diarium",
     "etjanst.eid",
+    "etjanst.people",
     "etjanst.eservices",
     "etjanst.cases",
     "etjanst.notifications",
@@ -241,6 +242,8 @@ ETJANST_MUNICIPALITY = {
     "phone": os.environ.get("ETJANST_MUNICIPALITY_PHONE", "0123-45 67 00"),
     "website": os.environ.get("ETJANST_MUNICIPALITY_WEBSITE", "https://www.exempelby.se"),
 }
+# The platform's own address, for links in e-mails (no trailing slash).
+ETJANST_SITE_URL = os.environ.get("ETJANST_SITE_URL", "http://localhost:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,9 @@ from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
 
+from etjanst.cases.models import Draft
 from etjanst.eservices.models import EService
+from etjanst.people.models import Resident
 
 
 def catalogue(request):
@@ -27,8 +29,18 @@ def intro(request, slug: str):
     )
     from ..formsession import FormSession
 
+    form = FormSession(request.session, eservice)
+    saved_draft = None
+    if request.person is not None and not form.exists:
+        saved_draft = (
+            Draft.objects.filter(
+                owner__in=Resident.objects.for_person(request.person), eservice=eservice
+            )
+            .order_by("-saved_at")
+            .first()
+        )
     return render(
         request,
         "portal/intro.html",
-        {"eservice": eservice, "in_progress": FormSession(request.session, eservice).exists},
+        {"eservice": eservice, "in_progress": form.exists, "saved_draft": saved_draft},
     )

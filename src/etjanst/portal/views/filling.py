@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from etjanst.cases import actions as case_actions
-from etjanst.cases.models import Attachment
+from etjanst.cases import drafts
+from etjanst.cases.models import Attachment, Draft
 from etjanst.cases.signing import signing_request
 from etjanst.eid import bankid_login
 from etjanst.eid.contrib.bankid.client import BankIDError
@@ -20,6 +21,7 @@ from etjanst.eid.contrib.bankid.messages import message_for
 from etjanst.eservices.engine import validate_answers, visible_questions
 from etjanst.eservices.models import EService
 from etjanst.eservices.presentation import summarise
+from etjanst.people.actions import resident_for
 
 from ..formsession import FormSession, case_for_submission_key
 
@@ -76,6 +78,8 @@ def step(request, slug: str, number: int):
     visible = visible_questions(current, form.answers)
     if request.method == "POST":
         action = request.POST.get("action", "next")
+        if action == "save":
+            return _save_draft(request, form, current, number)
         result = case_actions.record_step(
             version=version,
             step=current,
@@ -114,9 +118,59 @@ def step(request, slug: str, number: int):
             "notice": notice,
             "upload_owner": form.upload_owner,
             "from_review": bool(request.GET.get("granska")),
+            "may_save": request.person is not None,
+            "from_draft": bool(form.draft_id),
         },
         status=status,
     )
+
+
+def _save_draft(request, form, current, number):
+    """Spara: keep the form as the resident's private draft. What is valid on
+    this step is kept; what is not is left out, and the resident is told."""
+    slug = form.eservice.slug
+    if request.person is None:
+        messages.warning(request, _("Logga in med e-legitimation för att kunna spara."))
+        return redirect("portal:step", slug=slug, number=number)
+    result = case_actions.record_step(
+        version=form.version,
+        step=current,
+        data=request.POST,
+        files={key: request.FILES.getlist(key) for key in request.FILES},
+        answers=form.answers,
+        upload_owner=form.upload_owner,
+    )
+    if result.is_valid:
+        form.save_step(current, result.answers)
+    else:
+        valid = {k: v for k, v in result.answers.items() if k not in result.errors}
+        form.save_partial(current, valid, set(result.errors))
+    draft = drafts.save_draft(
+        owner=resident_for(person=request.person),
+        version=form.version,
+        answers=form.answers,
+        completed_steps=form.state["completed"],
+        step_number=number,
+        upload_owner=form.upload_owner,
+        draft_id=form.draft_id,
+    )
+    form.remember_draft(draft.pk)
+    messages.success(
+        request,
+        _(
+            "Ditt ärende sparades! Om du vill fortsätta senare hittar du det under Mina sidor. "
+            "Ett sparat ärende kan bara du se."
+        ),
+    )
+    if not result.is_valid:
+        messages.warning(
+            request,
+            _(
+                "Några svar på den här sidan var inte rätt ifyllda och sparades inte. "
+                "Fyll i dem igen innan du går vidare."
+            ),
+        )
+    return redirect("portal:step", slug=slug, number=number)
 
 
 def _next_page(request, form, slug, number):
@@ -197,6 +251,10 @@ def _submit(request, eservice, form):
 
 
 def _send(request, eservice, form, key: str, signature: dict | None = None):
+    owner = resident_for(person=request.person) if request.person else None
+    draft = (
+        Draft.objects.owned_by(owner).filter(pk=form.draft_id).first() if form.draft_id else None
+    )
     try:
         case = case_actions.submit_case(
             version=form.version,
@@ -204,6 +262,8 @@ def _send(request, eservice, form, key: str, signature: dict | None = None):
             upload_owner=form.upload_owner,
             submission_key=uuid.UUID(key),
             signature=signature,
+            owner=owner,
+            draft=draft,
         )
     except case_actions.SignatureMissing:
         messages.warning(request, _("Ärendet behöver skrivas under med BankID innan det skickas."))
@@ -274,10 +334,20 @@ def cancel(request, slug: str):
     if request.method != "POST":
         return redirect("portal:intro", slug=slug)
     form = FormSession(request.session, eservice)
+    from_draft = form.exists and form.draft_id
     if form.exists:
         case_actions.discard_pending_uploads(upload_owner=form.upload_owner)
         form.clear()
-    messages.info(request, _("Dina svar är borttagna. Inget skickades in."))
+    if from_draft:
+        messages.info(
+            request,
+            _(
+                "Du har slutat fylla i. Ditt sparade ärende finns kvar under Mina sidor, "
+                "så som det var när du sparade det senast."
+            ),
+        )
+    else:
+        messages.info(request, _("Dina svar är borttagna. Inget skickades in."))
     return redirect("portal:intro", slug=slug)
 
 

@@ -38,7 +38,11 @@ def receipt(request, slug: str, token: str):
 
 
 def receipt_pdf(request, slug: str, token: str):
-    case = ensure_receipt_pdf(_case(request, slug, token))
+    return pdf_response(_case(request, slug, token))
+
+
+def pdf_response(case: Case) -> FileResponse:
+    case = ensure_receipt_pdf(case)
     filename = f"kvitto-{case.registration_number.replace(' ', '-').replace('/', '-')}.pdf"
     response = FileResponse(
         case.receipt_pdf.open("rb"),
