@@ -33,7 +33,7 @@ from etjanst.eservices.models import Category, EService, EServiceVersion
 from etjanst.eservices.questions import question_types
 
 from .filling import form_state
-from .test_eid import ANNA, log_in
+from .login import ANNA, log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -5,30 +5,13 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from etjanst.eid.person import Person
 from etjanst.eid.session import PERSON_KEY, client_ip, safe_next
 
 from .factories import EServiceFactory
 from .filling import form_state
+from .login import log_in
 
 pytestmark = pytest.mark.django_db
-
-ANNA = Person(personnummer="198105082393", given_name="Anna", surname="Testsson", method="bankid")
-
-
-def log_in(client, person=ANNA):
-    """Log in the way an e-ID method does: through eid.session.login."""
-    from django.http import HttpRequest
-
-    from etjanst.eid.session import login
-
-    session = client.session
-    request = HttpRequest()
-    request.session = session
-    login(request, person)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
-    return session.session_key
 
 
 def test_login_rotates_the_session_key_and_logout_forgets_everything(client):

@@ -45,6 +45,7 @@ def send_message(
             raise MessageInvalid({"body": _("Meddelandet kunde inte skickas. Försök igen.")})
         return existing
     body = (body or "").strip()
+    case.refresh_from_db(fields=["status"])  # the status now, not when the page was read
     errors = {}
     if not case.eservice.messages_enabled:
         errors["body"] = _("Den här e-tjänsten tar inte emot meddelanden.")
