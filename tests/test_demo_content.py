@@ -407,7 +407,7 @@ def fill_in_and_send(client, eservice: EService, mode: str) -> tuple[Case, Answe
     assert response.status_code == 302, response.context and response.context.get("problems")
     receipt = client.get(response["Location"])
     assert "Ditt ärende är nu inskickat" in receipt.content.decode()
-    return Case.objects.get(eservice=eservice), answerer, steps_seen
+    return Case.objects.filter(eservice=eservice).latest("received_at"), answerer, steps_seen
 
 
 def test_the_demo_offers_login_and_fills_in_from_it():
@@ -463,3 +463,15 @@ def test_the_two_paths_through_the_demo_differ():
             visible_steps(form, minimal.given)
         )
     assert skipped_steps >= 3
+
+
+def test_the_demo_has_a_case_under_mina_sidor(client, demo):
+    from etjanst.eid.person import Person
+
+    load_demo()  # idempotent: still one
+    demo_person = Person("197205169266", given_name="Demo", surname="Person", method="bankid")
+    log_in(client, demo_person)
+    page = client.get(reverse("portal:my_cases")).content.decode()
+    case = Case.objects.get(owner__personnummer="197205169266")
+    assert case.registration_number in page
+    assert "1 nytt meddelande" in page

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case
+from .models import Case, Status
 
 
 @admin.register(Case)
@@ -9,11 +9,19 @@ class CaseAdmin(admin.ModelAdmin):
     (Case handling gets its own staff pages.) The list shows no answers, so
     no personal data appears in it."""
 
-    list_display = ["registration_number", "eservice", "received_at"]
-    list_filter = ["eservice", "committee"]
+    list_display = ["registration_number", "eservice", "received_at", "status"]
+    list_filter = ["eservice", "committee", "status__kind"]
     search_fields = ["registration_number"]
     date_hierarchy = "received_at"
-    fields = ["registration_number", "eservice", "version", "committee", "received_at", "answers"]
+    fields = [
+        "registration_number",
+        "eservice",
+        "version",
+        "committee",
+        "received_at",
+        "status",
+        "answers",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -24,3 +32,14 @@ class CaseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Status)
+class StatusAdmin(admin.ModelAdmin):
+    """Statuses per e-service; those without an e-service are the defaults."""
+
+    list_display = ["name", "resident_name", "kind", "eservice", "order"]
+    list_filter = ["kind", "eservice"]
+    search_fields = ["name", "resident_name", "code"]
+    filter_horizontal = ["next_statuses"]
+    ordering = ["eservice__name", "order"]

@@ -22,3 +22,53 @@ class Command(BaseCommand):
                 username=username, password=password, email="admin@exempelby.se"
             )
             self.stdout.write(f"Demo admin created: {username}")
+        self._mina_sidor()
+
+    def _mina_sidor(self):
+        """A case with a status and an answer from the municipality, so that
+        Mina sidor has something to show for the BankID simulator's first test
+        person (Skatteverket's test number: no real person)."""
+        import uuid
+
+        from etjanst.cases import actions, messaging
+        from etjanst.cases.models import Case, Status
+        from etjanst.eid.person import Person
+        from etjanst.eservices.models import EService
+        from etjanst.people.actions import resident_for
+        from etjanst.simulators.bankid.server import person_for
+
+        personnummer = "197205169266"
+        if Case.objects.filter(owner__personnummer=personnummer).exists():
+            return
+        given_name, surname = person_for(personnummer)["name"].split(" ", 1)
+        owner = resident_for(
+            person=Person(personnummer, given_name=given_name, surname=surname, method="bankid")
+        )
+        eservice = EService.objects.get(slug="synpunkter-och-klagomal")
+        case = actions.submit_case(
+            version=eservice.current_version,
+            answers={
+                "typ": "forslag",
+                "verksamhet": "gator_parker",
+                "rubrik": "Fler bänkar i Stadsparken",
+                "beskrivning": "Det skulle vara fint med fler bänkar längs gången vid dammen.",
+                "vill_ha_svar": "yes",
+                "namn": f"{given_name} {surname}",
+                "svarssatt": "epost",
+                "epost": "invanare@example.se",
+            },
+            upload_owner="",
+            submission_key=uuid.UUID(int=1),
+            owner=owner,
+        )
+        actions.transition_case(case=case, to=Status.objects.get(eservice=None, code="handlaggs"))
+        messaging.send_message(
+            case=case,
+            body=(
+                "Tack för ditt förslag! Vi tar med det när vi planerar parkens underhåll i vår. "
+                "Har du fler tankar om var bänkarna borde stå får du gärna svara här."
+            ),
+            from_staff=True,
+            client_key=uuid.UUID(int=2),
+        )
+        self.stdout.write(f"Demo case for Mina sidor: {case.registration_number}")
