@@ -22,7 +22,7 @@ from etjanst.eservices.presentation import answers_digest, confirmation_email
 from etjanst.eservices.questions.types import FileAnswer
 from etjanst.people.models import Resident
 
-from .models import Attachment, Case, CaseEvent, Draft, Status, StatusKind
+from .models import Attachment, Case, CaseEvent, CaseNote, Draft, Status, StatusKind
 from .statuses import ensure_default_statuses
 
 logger = logging.getLogger(__name__)
@@ -211,6 +211,7 @@ def _create_case(
         owner=owner,
         status=status,
         status_changed_at=received_at,
+        **_sender(version.definition, answers, owner),
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RECEIVED, status=status, at=received_at)
     file_ids = attachment_ids(answers)
@@ -224,12 +225,29 @@ def _create_case(
         Draft.objects.filter(pk=draft.pk, owner=owner).delete()
     case_id = case.pk
     transaction.on_commit(lambda: tasks.render_receipt_pdf.enqueue(case_id=case_id))
+    transaction.on_commit(lambda: tasks.notify_officers.enqueue(case_id=case_id))
     if confirmation_email(version.definition, answers):
         # The resident waits for the e-mail; the PDF is also made on request.
         transaction.on_commit(
             lambda: tasks.send_confirmation_email.using(priority=10).enqueue(case_id=case_id)
         )
     return case
+
+
+def _sender(form, answers: dict, owner: Resident | None) -> dict:
+    """Who sent the case, for staff search and the register: the login, or
+    else the first personnummer and name in the answers."""
+    name = owner.name if owner else ""
+    personnummer = (owner.personnummer or "") if owner else ""
+    for question in form.questions():
+        value = answers.get(question.id)
+        if not value:
+            continue
+        if question.type == "personnummer" and not personnummer:
+            personnummer = "".join(ch for ch in str(value) if ch.isdigit())[:12]
+        if question.type == "contact" and not name and isinstance(value, dict):
+            name = value.get("name", "")
+    return {"sender_name": name[:300], "sender_personnummer": personnummer}
 
 
 def attachment_ids(answers: dict[str, Any]) -> list[str]:
@@ -285,11 +303,33 @@ class TransitionNotAllowed(Exception):
     """The case's current status may not be followed by the one asked for."""
 
 
+class ChangedMeanwhile(Exception):
+    """Someone else changed the case since the page was read: nothing was
+    done, the officer reads it again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Någon annan har ändrat ärendet sedan du öppnade det. Ingenting ändrades. "
+                "Se över ärendet och försök igen."
+            )
+        )
+
+
+def _lock(case: Case, expected_version: int | None) -> Case:
+    locked = Case.objects.select_for_update().select_related("status").get(pk=case.pk)
+    if expected_version is not None and locked.lock_version != expected_version:
+        raise ChangedMeanwhile
+    return locked
+
+
 @transaction.atomic
-def transition_case(*, case: Case, to: Status, staff_user=None) -> Case:
+def transition_case(
+    *, case: Case, to: Status, staff_user=None, expected_version: int | None = None
+) -> Case:
     """Move a case to another status, only along an allowed transition. The
     one place the statuses' rules are enforced."""
-    locked = Case.objects.select_for_update().select_related("status").get(pk=case.pk)
+    locked = _lock(case, expected_version)
     if not locked.status.next_statuses.filter(pk=to.pk).exists():
         raise TransitionNotAllowed(
             _("Ärendet kan inte gå från %(from)s till %(to)s.")
@@ -297,8 +337,52 @@ def transition_case(*, case: Case, to: Status, staff_user=None) -> Case:
         )
     now = timezone.now()
     locked.status, locked.status_changed_at = to, now
-    locked.save(update_fields=["status", "status_changed_at"])
+    locked.lock_version += 1
+    locked.save(update_fields=["status", "status_changed_at", "lock_version"])
     CaseEvent.objects.create(
         case=locked, kind=CaseEvent.Kind.STATUS, status=to, at=now, staff_user=staff_user
     )
     return locked
+
+
+@transaction.atomic
+def assign_case(*, case: Case, to, staff_user, expected_version: int | None = None) -> Case:
+    """Give the case to an officer (or to nobody, with `to=None`)."""
+    locked = _lock(case, expected_version)
+    if to is not None:
+        from etjanst.people.access import may_handle
+
+        if not may_handle(to, locked):
+            raise TransitionNotAllowed(_("Den personen kan inte handlägga det här ärendet."))
+    locked.assigned_to = to
+    locked.lock_version += 1
+    locked.save(update_fields=["assigned_to", "lock_version"])
+    CaseEvent.objects.create(
+        case=locked, kind=CaseEvent.Kind.ASSIGNED, staff_user=staff_user, visible_to_resident=False
+    )
+    return locked
+
+
+def add_note(*, case: Case, staff_user, body: str) -> CaseNote:
+    """An internal note (never shown to the resident)."""
+    body = (body or "").strip()
+    if not body:
+        raise NoteInvalid(_("Skriv en anteckning."))
+    if len(body) > 10_000:
+        raise NoteInvalid(_("Anteckningen är för lång. Den får vara högst 10 000 tecken."))
+    with transaction.atomic():
+        note = CaseNote.objects.create(case=case, author=staff_user, body=body)
+        CaseEvent.objects.create(
+            case=case, kind=CaseEvent.Kind.NOTE, staff_user=staff_user, visible_to_resident=False
+        )
+    return note
+
+
+class NoteInvalid(Exception):
+    pass
+
+
+def record_export(*, case: Case, staff_user) -> None:
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.EXPORTED, staff_user=staff_user, visible_to_resident=False
+    )

@@ -93,6 +93,13 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         return self.filter(owner=resident)
 
+    def visible_to_staff(self, user) -> "CaseQuerySet":
+        """The cases a staff user may open, by their roles (people.access)."""
+        from etjanst.people.access import case_scope
+
+        scope = case_scope(user)
+        return self if scope is None else self.filter(scope)
+
     def ongoing(self) -> "CaseQuerySet":
         return self.exclude(status__kind=StatusKind.CLOSED)
 
@@ -154,6 +161,21 @@ class Case(models.Model):
         Status, on_delete=models.PROTECT, related_name="cases", verbose_name=_("status")
     )
     status_changed_at = models.DateTimeField(_("status ändrad"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("handläggare"),
+    )
+    # Who sent it, as far as the platform knows (the login, or the answers):
+    # for staff search and the register. Empty when unknown.
+    sender_name = models.CharField(_("avsändare"), max_length=300, blank=True)
+    sender_personnummer = models.CharField(max_length=12, blank=True, db_index=True)
+    # Raised by every change staff make: two officers changing the same case
+    # at once — the second is told, nothing is lost.
+    lock_version = models.PositiveIntegerField(default=0)
 
     objects = CaseQuerySet.as_manager()
 
@@ -167,7 +189,10 @@ class Case(models.Model):
                 name="unique_registration_sequence",
             )
         ]
-        indexes = [models.Index(fields=["owner", "-received_at"], name="case_owner_received")]
+        indexes = [
+            models.Index(fields=["owner", "-received_at"], name="case_owner_received"),
+            models.Index(fields=["-received_at"], name="case_received"),
+        ]
 
     def __str__(self) -> str:
         return self.registration_number
@@ -192,6 +217,9 @@ class CaseEvent(models.Model):
         STATUS = "status", _("Ny status")
         MESSAGE_FROM_RESIDENT = "message_resident", _("Meddelande från invånaren")
         MESSAGE_FROM_STAFF = "message_staff", _("Meddelande till invånaren")
+        ASSIGNED = "assigned", _("Tilldelat")
+        NOTE = "note", _("Intern anteckning")
+        EXPORTED = "exported", _("Exporterat")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -232,6 +260,25 @@ class Message(models.Model):
     class Meta:
         verbose_name = _("meddelande")
         verbose_name_plural = _("meddelanden")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CaseNote(models.Model):
+    """An internal note by staff. Never shown to the resident."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("anteckning"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("intern anteckning")
+        verbose_name_plural = _("interna anteckningar")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from django.db import models
 from django.utils import timezone
 from django_tasks import task
 
@@ -95,3 +96,31 @@ def expire_drafts() -> str:
     reminded = remind_expiring_drafts()
     deleted = expire()
     return f"reminded {reminded}, deleted {deleted}"
+
+
+@task()
+def notify_officers(*, case_id: int, attempt: int = 1) -> str:
+    """Tell the officers who asked for it that a new case has come in."""
+    from etjanst.people.models import StaffAccess
+
+    case = Case.objects.select_related("eservice").filter(pk=case_id).first()
+    if case is None:
+        return "skipped"
+    recipients = sorted(
+        set(
+            StaffAccess.objects.filter(notify_new_cases=True, user__is_active=True)
+            .filter(
+                models.Q(committee_id=case.committee_id) | models.Q(eservice_id=case.eservice_id)
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if not recipients:
+        return "nobody"
+    try:
+        emails.send_new_case_notice(case, recipients)
+    except (smtplib.SMTPException, OSError) as exc:
+        what = f"New-case notice for case {case.pk}"
+        return _retry_later(notify_officers, exc, attempt, what, case_id=case_id)
+    return "sent"

@@ -9,6 +9,7 @@ admin.site.site_title = "Etjänst"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/sprak/", set_language, name="set_language"),
+    path("handlaggning/", include("etjanst.staff.urls")),
     path("", include("etjanst.portal.urls")),
 ]
 

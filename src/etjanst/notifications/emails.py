@@ -35,6 +35,14 @@ def send_draft_reminder(draft) -> bool:
     return True
 
 
+def send_new_case_notice(case, recipients: list[str]) -> None:
+    """To officers: a new case. The registration number and the e-service,
+    nothing from the answers."""
+    context = {"case": case, "eservice": case.eservice, "link": _link("staff:case", case.pk)}
+    for recipient in recipients:  # one each: officers do not see each other's addresses
+        _send("new_case_notice", recipient, context)
+
+
 def _link(name: str, *args) -> str:
     return settings.ETJANST_SITE_URL + reverse(name, args=args)
 

@@ -2,6 +2,7 @@
 Mina sidor belong to. Made the first time it is needed (a saved draft, a
 case sent while logged in), never for a mere login."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,3 +53,88 @@ class Resident(models.Model):
     @property
     def masked_personnummer(self) -> str:
         return f"{self.personnummer[:8]}-XXXX" if self.personnummer else ""
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administratör")
+    ESERVICE_MANAGER = "eservice_manager", _("E-tjänsteförvaltare")
+    CASE_OFFICER = "case_officer", _("Handläggare")
+    REGISTRAR = "registrar", _("Registrator")
+
+
+# Roles that may open cases, and those that may also change them.
+READS_CASES = {Role.ADMINISTRATOR, Role.CASE_OFFICER, Role.REGISTRAR}
+HANDLES_CASES = {Role.ADMINISTRATOR, Role.CASE_OFFICER}
+
+
+class StaffAccess(models.Model):
+    """One role of a staff user, for one committee (nämnd), one e-service, or
+    — for an administrator without either — everything."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_access",
+        verbose_name=_("användare"),
+    )
+    role = models.CharField(_("roll"), max_length=30, choices=Role.choices)
+    committee = models.ForeignKey(
+        "diarium.Committee",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("nämnd"),
+    )
+    eservice = models.ForeignKey(
+        "eservices.EService",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("e-tjänst"),
+    )
+    notify_new_cases = models.BooleanField(
+        _("e-post om nya ärenden"),
+        default=False,
+        help_text=_("Få ett e-postmeddelande när ett nytt ärende kommer in (utan innehåll)."),
+    )
+
+    class Meta:
+        verbose_name = _("behörighet")
+        verbose_name_plural = _("behörigheter")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="administrator")
+                | models.Q(committee__isnull=False)
+                | models.Q(eservice__isnull=False),
+                name="staff_access_has_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.eservice or self.committee or _("allt")
+        return f"{self.get_role_display()}: {scope}"
+
+
+class StaffLogin(models.Model):
+    """The audit of staff logins: every attempt, successful or not. Also what
+    the lockout counts."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Inloggad")
+        BAD_PASSWORD = "bad_password", _("Fel lösenord")
+        BAD_CODE = "bad_code", _("Fel engångskod")
+        LOCKED = "locked", _("Spärrad")
+        ENROLLED = "enrolled", _("Engångskoder aktiverade")
+
+    username = models.CharField(_("användarnamn"), max_length=150, db_index=True)
+    at = models.DateTimeField(_("tid"), auto_now_add=True, db_index=True)
+    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices)
+    ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inloggning")
+        verbose_name_plural = _("inloggningar (personal)")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_outcome_display()}"

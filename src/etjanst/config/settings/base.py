@@ -58,12 +58,16 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "etjanst.diarium",
     "etjanst.eid",
     "etjanst.people",
     "etjanst.eservices",
     "etjanst.cases",
     "etjanst.notifications",
+    "etjanst.audit",
+    "etjanst.staff",
     "etjanst.portal",
 ]
 
@@ -76,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "etjanst.eid.middleware.PersonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -167,6 +172,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff log in at /handlaggning/ with a password and a one-time code (TOTP).
+LOGIN_URL = "/handlaggning/logga-in/"
+OTP_TOTP_ISSUER = os.environ.get("ETJANST_MUNICIPALITY_NAME", "Exempelby kommun")
+# Failed logins (password or code) for one username before it is locked for a while.
+ETJANST_STAFF_LOCKOUT_ATTEMPTS = int(os.environ.get("ETJANST_STAFF_LOCKOUT_ATTEMPTS", 5))
+ETJANST_STAFF_LOCKOUT_MINUTES = int(os.environ.get("ETJANST_STAFF_LOCKOUT_MINUTES", 15))
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import auth, cases
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", cases.inbox, name="inbox"),
+    path("mina/", cases.inbox, {"tab": "mina"}, name="inbox_mine"),
+    path("oppna/", cases.inbox, {"tab": "oppna"}, name="inbox_open"),
+    path("avslutade/", cases.inbox, {"tab": "avslutade"}, name="inbox_closed"),
+    path("sok/", cases.search, name="search"),
+    path("logga-in/", auth.login_view, name="login"),
+    path("logga-in/kod/", auth.login_code, name="login_code"),
+    path("logga-in/aktivera/", auth.login_enrol, name="login_enrol"),
+    path("logga-ut/", auth.logout_view, name="logout"),
+    path("arenden/<int:case_id>/", cases.case_detail, name="case"),
+    path("arenden/<int:case_id>/status/", cases.change_status, name="change_status"),
+    path("arenden/<int:case_id>/tilldela/", cases.assign, name="assign"),
+    path("arenden/<int:case_id>/anteckning/", cases.add_note, name="add_note"),
+    path("arenden/<int:case_id>/meddelande/", cases.send_message, name="send_message"),
+    path(
+        "arenden/<int:case_id>/bilagor/<uuid:attachment_id>/",
+        cases.attachment,
+        name="attachment",
+    ),
+    path("arenden/<int:case_id>/export.pdf", cases.export_pdf, name="export_pdf"),
+    path("arenden/<int:case_id>/export.json", cases.export_json, name="export_json"),
+]
