@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/sprak/", set_language, name="set_language"),
     path("", include("etjanst.portal.urls")),
+    path("", include("etjanst.content.urls")),
 ]
 
 handler400 = "etjanst.portal.views.errors.bad_request"

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "etjanst.cases",
     "etjanst.notifications",
     "etjanst.portal",
+    "etjanst.content",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "etjanst.portal.context_processors.municipality",
+                "etjanst.content.context_processors.content",
             ],
         },
     },
