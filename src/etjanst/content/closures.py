@@ -19,7 +19,12 @@ from .models import OperatingMessage
 def closure_for_slug(
     slug: str, now: datetime | None = None, request: HttpRequest | None = None
 ) -> OperatingMessage | None:
-    now = now or timezone.now()
+    """The closing message of the e-service with this slug, or None. Without
+    `now`: at this moment, from the cached snapshot (the pages' way); with
+    `now`: at that moment, asked of the database."""
+    if now is not None:
+        return OperatingMessage.objects.closing(slug).current(now).order_by("starts_at").first()
+    now = timezone.now()
     for message in snapshot(request).messages:
         if (
             message.closes_eservice
@@ -32,14 +37,17 @@ def closure_for_slug(
 
 
 def closure_for(eservice: EService, now: datetime | None = None) -> OperatingMessage | None:
-    """The message that closes the e-service at `now`, or None when it is open.
-    For any page that would let a resident go on with the e-service (a saved
-    draft, too): show `message.localized_text` instead."""
+    """The message that closes the e-service (now, or at `now`), or None when
+    it is open. For any page that would let a resident go on with the
+    e-service (a saved draft, too): show `message.localized_text` instead."""
     return closure_for_slug(eservice.slug, now)
 
 
 def closed_response(request: HttpRequest, closure: OperatingMessage):
     response = render(request, "content/closed.html", {"closure": closure}, status=503)
+    # A planned closure is no server error: keep it out of django.request's
+    # error log (Django skips responses marked as already logged).
+    response._has_been_logged = True
     if closure.ends_at:
         seconds = int((closure.ends_at - timezone.now()).total_seconds())
         response["Retry-After"] = str(max(seconds, 60))

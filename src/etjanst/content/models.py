@@ -87,6 +87,12 @@ class OperatingMessageQuerySet(models.QuerySet):
     def not_ended(self, now) -> "OperatingMessageQuerySet":
         return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
 
+    def current(self, now) -> "OperatingMessageQuerySet":
+        return self.not_ended(now).filter(starts_at__lte=now)
+
+    def closing(self, slug: str) -> "OperatingMessageQuerySet":
+        return self.filter(closes_eservice=True, scope=Scope.ESERVICE, eservice__slug=slug)
+
 
 class OperatingMessage(models.Model):
     """A driftmeddelande: shown as a banner on the pages concerned while it
@@ -170,7 +176,7 @@ class OperatingMessage(models.Model):
         if self.scope != Scope.ESERVICE and self.eservice_id is not None:
             errors["eservice"] = _("Välj e-tjänst bara när meddelandet gäller en e-tjänst.")
         if self.scope == Scope.EID and self.eid_method not in eid_methods:
-            known = ", ".join(sorted(method for method in eid_methods)) or "-"
+            known = ", ".join(sorted(eid_methods.ids())) or "-"
             errors["eid_method"] = _("Ange en e-legitimation som finns: %(known)s.") % {
                 "known": known
             }
