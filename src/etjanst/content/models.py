@@ -33,7 +33,7 @@ class InformationPage(models.Model):
         _("kortnamn"), unique=True, help_text=_("Blir en del av adressen: /information/kortnamn/.")
     )
     body = models.TextField(
-        _("text"),
+        _("brödtext"),
         help_text=_(
             "Markdown: ## Rubrik, **fetstil**, *kursiv*, - punktlista, 1. numrerad lista, "
             "[länktext](https://adress). HTML visas som vanlig text."
