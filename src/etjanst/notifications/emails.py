@@ -1,11 +1,11 @@
 """E-mails to residents. They never carry a personnummer or the answers:
 only what the resident needs to find their case again."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from etjanst.content.look import municipality
 from etjanst.eservices.presentation import confirmation_email
 
 
@@ -16,7 +16,7 @@ def send_case_confirmation(case) -> None:
     context = {
         "case": case,
         "eservice": case.eservice,
-        "municipality": settings.ETJANST_MUNICIPALITY,
+        "municipality": municipality(),
     }
     with translation.override("sv"):
         subject = render_to_string("notifications/case_confirmation_subject.txt", context)
