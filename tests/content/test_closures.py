@@ -71,6 +71,7 @@ def test_the_intro_page_shows_the_message_instead_of_the_start_button(client, wh
     assert "Vi räknar med att den öppnar igen 3 juni kl. 16:30." in html
     assert reverse("portal:start", args=["parkeringstillstand"]) not in html
     assert ">Starta<" not in html
+    assert html.count("Vi byter system.") == 1  # not again as a banner
 
 
 def test_a_closed_eservice_cannot_be_started(client, while_closed, eservice):

@@ -43,12 +43,14 @@ def page_scope(request: HttpRequest) -> tuple[str | None, str | None]:
 
 
 def messages_for(request: HttpRequest, now: datetime | None = None) -> list[OperatingMessage]:
-    """The current messages for the page being shown, most serious first."""
+    """The current messages for the page being shown, most serious first.
+    A closure is not among them: the e-service's pages show it where the
+    Starta button would be (closures.py), once."""
     now = now or timezone.now()
     slug, eid = page_scope(request)
     shown = []
     for message in snapshot(request).messages:
-        if not message.is_current(now):
+        if message.closes_eservice or not message.is_current(now):
             continue
         if (
             message.scope == Scope.SITE
