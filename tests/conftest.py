@@ -20,6 +20,17 @@ def mailbox(settings):
     controller.stop()
 
 
+@pytest.fixture(autouse=True)
+def fresh_content_snapshot():
+    """The content snapshot lives in the cache, which outlives each test's
+    database: never let one test see another's pages or messages."""
+    from etjanst.content import current
+
+    current.forget()
+    yield
+    current.forget()
+
+
 @pytest.fixture(scope="session")
 def bankid_simulator(tmp_path_factory):
     """The BankID simulator on free loopback ports, with its own fresh CA."""

@@ -263,3 +263,23 @@ def test_a_resident_is_stored_only_when_needed(client, eservice):
     assert not Resident.objects.exists()
     save(client, eservice, 1, {"q_rubrik": "Nu"})
     assert Resident.objects.get().name == "Anna Testsson"
+
+
+def test_a_draft_of_a_closed_eservice_says_so_kindly(client, eservice):
+    from .content.factories import OperatingMessageFactory
+
+    log_in(client)
+    start(client, eservice)
+    save(client, eservice, 1, {"q_rubrik": "Vänta"})
+    draft = Draft.objects.get()
+    client.post(reverse("portal:cancel", args=[eservice.slug]))
+    OperatingMessageFactory(
+        closing=True, eservice=eservice, text="Vi byter system. Öppet igen på måndag."
+    )
+    response = continue_draft(client, draft)
+    assert response["Location"] == reverse("portal:my_drafts")
+    page = client.get(response["Location"]).content.decode()
+    assert "är stängd just nu. Ditt sparade ärende finns kvar." in page
+    assert "Vi byter system. Öppet igen på måndag." in page
+    assert form_state(client, eservice) is None
+    assert Draft.objects.filter(pk=draft.pk).exists()

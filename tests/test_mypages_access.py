@@ -125,7 +125,7 @@ def test_no_admin_page_search_or_export_shows_a_draft(client, annas):
         changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
         pages += [changelist, f"{changelist}?q=Hemligt", f"{changelist}?q=7f3a"]
     for url in pages:
-        response = client.get(url)
+        response = client.get(url, follow=True)  # a one-row model's list opens its row
         assert response.status_code == 200, url
         content = response.content.decode()
         assert SECRET not in content, url

@@ -112,7 +112,7 @@ def test_resident_reports_a_broken_street_light(site, demo, mailbox, run_tasks):
     year = timezone.localdate().year
     expect(success).to_contain_text(re.compile(rf"TN {year}/\d{{4}}"))
     registration_number = success.locator("strong").inner_text()
-    case = Case.objects.get()
+    case = Case.objects.latest("pk")
     assert case.registration_number == registration_number
     assert case.answers["plats"] == "Storgatan 14, mitt emot skolan"
     assert case.answers["stolpnummer"] == "B-117"
@@ -129,10 +129,10 @@ def test_resident_reports_a_broken_street_light(site, demo, mailbox, run_tasks):
 
     # The confirmation e-mail, through the real worker and a real SMTP server.
     run_tasks()
-    messages = mailbox.wait_for(1)
+    # (The demo's own case for Mina sidor has mail of its own, to another address.)
+    messages = [m for m in mailbox.wait_for(3) if m["To"] == "anna@example.se"]
     assert len(messages) == 1
     message = messages[0]
-    assert message["To"] == "anna@example.se"
     assert registration_number in message["Subject"]
     text = message.as_string()
     assert not PERSONNUMMER.search(text), "the confirmation e-mail holds a personnummer"

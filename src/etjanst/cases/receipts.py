@@ -1,11 +1,11 @@
 """The PDF receipt of a case (WeasyPrint), with every answer."""
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from etjanst.content.look import municipality
 from etjanst.eservices.presentation import summarise
 
 from .models import Case
@@ -21,7 +21,7 @@ def receipt_html(case: Case) -> str:
                 "eservice": case.eservice,
                 "sections": summarise(case.version.definition, case.answers),
                 "attachments": list(case.attachments.all()),
-                "municipality": settings.ETJANST_MUNICIPALITY,
+                "municipality": municipality(),
             },
         )
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/sprak/", set_language, name="set_language"),
     path("handlaggning/", include("etjanst.staff.urls")),
     path("", include("etjanst.portal.urls")),
+    path("", include("etjanst.content.urls")),
 ]
 
 handler400 = "etjanst.portal.views.errors.bad_request"

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from etjanst.content.look import municipality
 from etjanst.eservices.presentation import confirmation_email
 
 
@@ -48,7 +49,7 @@ def _link(name: str, *args) -> str:
 
 
 def _send(template: str, recipient: str, context: dict) -> None:
-    context = {**context, "municipality": settings.ETJANST_MUNICIPALITY}
+    context = {**context, "municipality": municipality()}
     with translation.override("sv"):
         subject = render_to_string(f"notifications/{template}_subject.txt", context)
         body = render_to_string(f"notifications/{template}.txt", context)

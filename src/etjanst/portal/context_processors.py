@@ -1,8 +1,10 @@
 from django.conf import settings
 
+from etjanst.content.look import municipality as current_municipality
+
 
 def municipality(request):
     return {
-        "municipality": settings.ETJANST_MUNICIPALITY,
+        "municipality": current_municipality(request),
         "idle_timeout": settings.ETJANST_IDLE_TIMEOUT,
     }

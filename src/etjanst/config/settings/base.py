@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "etjanst.audit",
     "etjanst.staff",
     "etjanst.portal",
+    "etjanst.content",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "etjanst.portal.context_processors.municipality",
+                "etjanst.content.context_processors.content",
             ],
         },
     },

@@ -15,6 +15,7 @@ from etjanst.cases import actions as case_actions
 from etjanst.cases import drafts
 from etjanst.cases.models import Attachment, Draft
 from etjanst.cases.signing import signing_request
+from etjanst.content.closures import refuse_when_closed
 from etjanst.eid import bankid_login
 from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.contrib.bankid.messages import message_for
@@ -45,6 +46,7 @@ def _form_or_restart(request: HttpRequest, eservice: EService) -> FormSession | 
     return form
 
 
+@refuse_when_closed
 def start(request, slug: str):
     eservice = _eservice(slug)
     if request.method != "POST":  # e.g. a bookmarked or reloaded address
@@ -60,6 +62,7 @@ def start(request, slug: str):
     return redirect("portal:step", slug=slug, number=1)
 
 
+@refuse_when_closed
 def step(request, slug: str, number: int):
     eservice = _eservice(slug)
     if login := _needs_login(request, eservice, request.path):
@@ -199,6 +202,7 @@ def _fields(step, answers, raw, errors, visible):
     return fields
 
 
+@refuse_when_closed
 def review(request, slug: str):
     eservice = _eservice(slug)
     if request.method == "POST":
@@ -305,6 +309,7 @@ def _start_signing(request, eservice, form, key: str):
     return redirect("portal:bankid_wait")
 
 
+@refuse_when_closed
 def submit_signed(request, slug: str):
     """BankID says the signature is complete: send the case with it."""
     eservice = _eservice(slug)

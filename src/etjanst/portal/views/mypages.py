@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from etjanst.audit.models import AccessLogEntry
 from etjanst.cases import drafts, messaging
 from etjanst.cases.models import Case, CaseEvent, Draft, Message
+from etjanst.content.closures import closure_for
 from etjanst.eservices.presentation import summarise
 from etjanst.people.models import Resident
 
@@ -188,6 +189,14 @@ def draft_continue(request, draft_id: uuid.UUID):
             "portal/mypages/draft_closed.html",
             {"draft": draft, "sections": summarise(draft.version.definition, draft.answers)},
         )
+    closure = closure_for(eservice)
+    if closure is not None:
+        messages.warning(
+            request,
+            _("%(name)s är stängd just nu. Ditt sparade ärende finns kvar. %(message)s")
+            % {"name": eservice.name, "message": closure.localized_text},
+        )
+        return redirect("portal:my_drafts")
     current = FormSession(request.session, eservice)
     if current.exists and current.draft_id != str(draft.pk):
         from etjanst.cases.actions import discard_pending_uploads

@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from etjanst.content.look import municipality
 from etjanst.eservices.models import EService
 
 
@@ -19,15 +19,14 @@ def personal_data(request):
 @require_GET
 @cache_control(public=True, max_age=300)
 def theme_css(request):
-    """The municipality's colours, from settings (no inline styles: CSP)."""
-    colour = settings.ETJANST_MUNICIPALITY["primary_colour"]
-    if not (
-        colour.startswith("#")
-        and len(colour) in (4, 7)
-        and all(c in "0123456789abcdefABCDEF" for c in colour[1:])
-    ):
-        colour = "#1f5f8b"
-    return HttpResponse(f":root {{ --primary: {colour}; }}\n", content_type="text/css")
+    """The municipality's colours: admin's site settings, else settings
+    (no inline styles: CSP). look.municipality() only returns hex colours."""
+    look = municipality(request)
+    primary, on_primary = look["primary_colour"], look["text_on_primary"]
+    return HttpResponse(
+        f":root {{ --primary: {primary}; --on-primary: {on_primary}; }}\n",
+        content_type="text/css",
+    )
 
 
 @require_GET
