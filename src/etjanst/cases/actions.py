@@ -18,6 +18,7 @@ from etjanst.eservices.conditions import visible_answers
 from etjanst.eservices.engine import StepResult, validate_answers, validate_step
 from etjanst.eservices.formschema import Step
 from etjanst.eservices.models import EServiceVersion
+from etjanst.eservices.prefilled import PrefillMarks
 from etjanst.eservices.presentation import answers_digest, confirmation_email
 from etjanst.eservices.questions.types import FileAnswer
 
@@ -161,6 +162,7 @@ def submit_case(
             upload_owner=upload_owner,
             key=submission_key,
             signature=signature,
+            protected_identity=PrefillMarks.of(answers).protected,
         )
     except IntegrityError:
         # Another request with the same key won the race.
@@ -174,7 +176,13 @@ def submit_case(
 
 @transaction.atomic
 def _create_case(
-    *, version: EServiceVersion, answers: dict, upload_owner: str, key, signature: dict | None
+    *,
+    version: EServiceVersion,
+    answers: dict,
+    upload_owner: str,
+    key,
+    signature: dict | None,
+    protected_identity: bool = False,
 ) -> Case:
     from . import tasks
 
@@ -192,6 +200,7 @@ def _create_case(
         answers=answers,
         submission_key=key,
         signature=signature,
+        protected_identity=protected_identity,
     )
     file_ids = [
         f["id"]

@@ -9,11 +9,19 @@ class CaseAdmin(admin.ModelAdmin):
     (Case handling gets its own staff pages.) The list shows no answers, so
     no personal data appears in it."""
 
-    list_display = ["registration_number", "eservice", "received_at"]
-    list_filter = ["eservice", "committee"]
+    list_display = ["registration_number", "eservice", "received_at", "protected_identity"]
+    list_filter = ["eservice", "committee", "protected_identity"]
     search_fields = ["registration_number"]
     date_hierarchy = "received_at"
-    fields = ["registration_number", "eservice", "version", "committee", "received_at", "answers"]
+    fields = [
+        "registration_number",
+        "eservice",
+        "version",
+        "committee",
+        "received_at",
+        "protected_identity",
+        "answers",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):

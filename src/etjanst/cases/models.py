@@ -57,6 +57,9 @@ class Case(models.Model):
     # When the e-service requires signing: who signed, when, and BankID's
     # signature, OCSP response and completion data, as received.
     signature = models.JSONField(_("underskrift"), null=True, blank=True)
+    # The resident has sekretessmarkering or skyddad folkbokföring (from the
+    # population register): the case holds no address, and staff must take care.
+    protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
 
     objects = CaseQuerySet.as_manager()
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "etjanst.diarium",
     "etjanst.eid",
     "etjanst.eservices",
+    "etjanst.prefill",
     "etjanst.cases",
     "etjanst.notifications",
     "etjanst.portal",
@@ -229,6 +230,19 @@ BANKID = {
     "CLIENT_KEY": os.environ.get("BANKID_CLIENT_KEY", ""),  # PEM
     "CA_CERT": os.environ.get("BANKID_CA_CERT", ""),  # BankID's server CA, PEM (pinned)
     "TIMEOUT": float(os.environ.get("BANKID_TIMEOUT", 10)),
+}
+
+# --- Prefill from the population register (docs/navet.md) -----------------
+ETJANST_PREFILL_SOURCES = env_list("ETJANST_PREFILL_SOURCES")
+# Skatteverket's Navet, personpostXML. Test: https://www2.test.skatteverket.se/...
+NAVET = {
+    "URL": os.environ.get("NAVET_URL", ""),
+    "CLIENT_CERT": os.environ.get("NAVET_CLIENT_CERT", ""),  # the organisation certificate, PEM
+    "CLIENT_KEY": os.environ.get("NAVET_CLIENT_KEY", ""),  # PEM
+    "CA_CERT": os.environ.get("NAVET_CA_CERT", ""),  # Skatteverket's server CA, PEM (pinned)
+    "ORG_NR": os.environ.get("NAVET_ORG_NR", ""),  # the municipality's organisation number
+    "ORDER_ID": os.environ.get("NAVET_ORDER_ID", ""),  # BestallningsId of the agreement
+    "TIMEOUT": float(os.environ.get("NAVET_TIMEOUT", 5)),
 }
 
 # --- The municipality -----------------------------------------------------

@@ -19,6 +19,7 @@ from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.contrib.bankid.messages import message_for
 from etjanst.eservices.engine import validate_answers, visible_questions
 from etjanst.eservices.models import EService
+from etjanst.eservices.prefilled import PrefillMarks
 from etjanst.eservices.presentation import summarise
 
 from ..formsession import FormSession, case_for_submission_key
@@ -114,6 +115,7 @@ def step(request, slug: str, number: int):
             "notice": notice,
             "upload_owner": form.upload_owner,
             "from_review": bool(request.GET.get("granska")),
+            "prefill": PrefillMarks.of(form.answers).for_step(current),
         },
         status=status,
     )
