@@ -38,11 +38,15 @@ def parse(value: str, *, allow_samordningsnummer: bool = False) -> str:
             _("Använd + bara med 10 siffror (ÅÅMMDD+NNNN), för den som fyllt 100 år.")
         )
     month, day = int(date_part[2:4]), int(date_part[4:6])
-    samordning = day > 60
+    samordning = day >= 60
     if samordning and not allow_samordningsnummer:
         raise InvalidPersonnummer(
             _("Det här är ett samordningsnummer. Här behövs ett personnummer.")
         )
+    if samordning and (month == 0 or day == 60):
+        # A samordningsnummer for someone whose birth month or day is not
+        # known has 00 as month or 60 as day; the package does not know them.
+        return _incomplete_date_samordningsnummer(century, date_part, separator, _last)
     try:
         number = personnummer.parse(compact)
     except personnummer.PersonnummerException:
@@ -60,6 +64,36 @@ def parse(value: str, *, allow_samordningsnummer: bool = False) -> str:
             _("Datumet i personnumret har inte inträffat än. Kontrollera året.")
         )
     return number.format(True)
+
+
+def _incomplete_date_samordningsnummer(
+    century: str | None, date_part: str, separator: str, last: str
+) -> str:
+    if not 1 <= int(date_part[2:4]) <= 12 and date_part[2:4] != "00":
+        raise InvalidPersonnummer(
+            _("Datumet i personnumret finns inte. Kontrollera år, månad och dag.")
+        )
+    if int(date_part[4:6]) > 91:
+        raise InvalidPersonnummer(
+            _("Datumet i personnumret finns inte. Kontrollera år, månad och dag.")
+        )
+    if _luhn(date_part + last[:3]) != int(last[3]):
+        raise InvalidPersonnummer(
+            _("Personnumret stämmer inte: kontrollsiffran (den sista siffran) är fel.")
+        )
+    if not century:
+        today = timezone.localdate().year
+        base = today - 100 if separator == "+" else today
+        century = str((base - (base - int(date_part[:2])) % 100) // 100)
+    return f"{century}{date_part}{last}"
+
+
+def _luhn(digits: str) -> int:
+    total = 0
+    for i, digit in enumerate(digits):
+        product = int(digit) * (2 - i % 2)
+        total += product // 10 + product % 10
+    return (10 - total % 10) % 10
 
 
 def _day_exists(compact: str, century: str | None, samordning: bool) -> bool:
@@ -92,7 +126,7 @@ def is_valid(value: str, *, allow_samordningsnummer: bool = False) -> bool:
 
 
 def is_samordningsnummer(canonical: str) -> bool:
-    return len(canonical) == 12 and int(canonical[6:8]) > 60
+    return len(canonical) == 12 and int(canonical[6:8]) >= 60
 
 
 def display(canonical: str) -> str:
