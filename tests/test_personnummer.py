@@ -146,3 +146,24 @@ def test_masked_in_lists_by_one_helper_and_one_filter():
     template = Template("{% load personnummer_tags %}{{ number|masked_personnummer }}")
     assert template.render(Context({"number": "198105082393"})) == "19810508-XXXX"
     assert pnr.display("198105082393") == "19810508-2393"
+
+
+def test_a_personnummer_that_slips_into_a_log_line_is_masked():
+    import io
+    import logging
+
+    from etjanst.eid.log_redaction import RedactPersonnummer
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactPersonnummer())
+    logger = logging.getLogger("etjanst.test.redaction")
+    logger.addHandler(handler)
+    try:
+        logger.warning("Lookup failed for %s and 810508-2393", "198105082393")
+        logger.warning("Order 1234567890 and case KS 2026/0042 stay as they are")
+    finally:
+        logger.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "Lookup failed for 19810508-XXXX and 19810508-XXXX"
+    assert lines[1] == "Order 1234567890 and case KS 2026/0042 stay as they are"
