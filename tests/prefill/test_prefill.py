@@ -149,3 +149,31 @@ def test_the_form_goes_on_without_prefill_when_the_register_fails(
     assert post_step(client, prefill_eservice, 2, {"q_barn": CHILDREN[0]}).status_code == 302
     assert submit(client, prefill_eservice).status_code == 302
     assert GUARDIAN not in caplog.text
+
+
+def test_a_register_value_the_question_refuses_is_not_locked(client, navet, bankid, db):
+    from tests.factories import EServiceFactory
+
+    form = {
+        "steps": [
+            {
+                "id": "du",
+                "title": "Du",
+                "questions": [
+                    {
+                        "id": "namn",
+                        "type": "short_text",
+                        "label": "Namn",
+                        "required": True,
+                        "validation": {"max_length": 5},
+                        "prefill": {"source": "navet", "attribute": "name", "locked": True},
+                    }
+                ],
+            }
+        ]
+    }
+    eservice = EServiceFactory(form=form, login="required")
+    bankid_login(client, bankid, GUARDIAN)
+    start(client, eservice)
+    assert "namn" not in form_state(client, eservice)["answers"]
+    assert post_step(client, eservice, 1, {"q_namn": "Olof"}).status_code == 302

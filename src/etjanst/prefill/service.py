@@ -12,6 +12,7 @@ from etjanst.eid import personnummer as pnr
 from etjanst.eid.person import Person
 from etjanst.eservices.formschema import FormDefinition, Question
 from etjanst.eservices.prefilled import NOTICE_UNAVAILABLE, PREFILL_KEY, PrefillMarks
+from etjanst.eservices.questions import AnswerError
 
 from .base import PersonRecord, PrefillSource, PrefillUnavailable
 from .registry import prefill_sources
@@ -67,6 +68,17 @@ def prefill_answers(
     return answers
 
 
+def _fits(question: Question, value: Any) -> bool:
+    """Whether the question accepts the register's value: a locked answer
+    the resident cannot correct must never block the form."""
+    try:
+        question.type_plugin.clean(question, value, required=False)
+    except AnswerError as exc:
+        register_parts = set(value) if isinstance(value, dict) else set()
+        return not (set(exc.messages) & (register_parts | {""}))
+    return True
+
+
 def _fill(question: Question, record: PersonRecord, answers: dict, marks: PrefillMarks) -> None:
     attribute = question.prefill.attribute
     if attribute == "address" and record.protected:
@@ -93,7 +105,7 @@ def _fill(question: Question, record: PersonRecord, answers: dict, marks: Prefil
         value = {"street": address.street, "postal_code": address.postal_code, "city": address.city}
         if address.care_of:
             value["care_of"] = address.care_of
-    if not value:
+    if not value or not _fits(question, value):
         return
     if isinstance(value, dict) and isinstance(answers.get(question.id), dict):
         value = {**answers[question.id], **value}
