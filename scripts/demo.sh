@@ -25,6 +25,7 @@ trap stop INT TERM EXIT
 $PY -m etjanst.simulators.mailbox --port "$EMAIL_PORT" --folder var/mail & pids+=($!)
 $PY -m etjanst.simulators.bankid --folder var/bankid --api-port 8443 --app-port "$BANKID_APP_PORT" \
   >/dev/null & pids+=($!)
+$PY -m etjanst.simulators.navet --folder var/navet --port 8445 >/dev/null & pids+=($!)
 $PY manage.py db_worker --no-reload --no-startup-delay --interval 0.5 & pids+=($!)
 $PY manage.py runserver --noreload 127.0.0.1:8000 & pids+=($!)
 sleep 2
@@ -37,6 +38,10 @@ cat <<TXT
     BankID (simulerad app): http://127.0.0.1:$BANKID_APP_PORT/
       Logga in: välj "BankID på den här enheten", kopiera länken "Öppna BankID-appen"
       och klistra in den på appsidan (eller klistra in QR-kodens innehåll där).
+    Folkbokföringen (simulerad Navet): https://127.0.0.1:8445 (ömsesidig TLS)
+      "Ansökan om plats i fritidshem" hämtar namn, adress och barn därifrån.
+      Olof Åberg (19760121-2397) har två barn; Elin Karlsson (19661125-2666)
+      har skyddade personuppgifter.
   Tryck Ctrl-C för att stänga allt.
 
 TXT

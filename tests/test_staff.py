@@ -294,3 +294,12 @@ def test_a_case_from_the_form_knows_its_sender(client):
     assert case.sender_personnummer == "198105082393"
     assert case.sender_name == "Testa Testsson"
     assert case.owner is None
+
+
+def test_staff_see_that_a_case_is_protected(client, world):
+    case = world["ks_case"]
+    Case.objects.filter(pk=case.pk).update(protected_identity=True)
+    log_in_staff(client, world["ks_officer"])
+    assert "Skyddad" in client.get(reverse("staff:inbox")).content.decode()
+    page = client.get(reverse("staff:case", args=[case.pk])).content.decode()
+    assert "Skyddade personuppgifter." in page

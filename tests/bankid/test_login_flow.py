@@ -41,6 +41,8 @@ def test_mobile_bankid_login_lands_where_the_resident_was(client, bankid):
     qr = client.get(reverse("portal:bankid_qr"))
     assert qr["Content-Type"] == "image/svg+xml"
     done = poll_until_done(client)
+    # After the order ends, a QR refresh still in flight gets "nothing new".
+    assert client.get(reverse("portal:bankid_qr")).status_code == 204
     assert done == {
         "status": "complete",
         "message": "Du är inloggad.",

@@ -18,6 +18,7 @@ from etjanst.eservices.conditions import visible_answers
 from etjanst.eservices.engine import StepResult, validate_answers, validate_step
 from etjanst.eservices.formschema import Step
 from etjanst.eservices.models import EServiceVersion
+from etjanst.eservices.prefilled import PrefillMarks
 from etjanst.eservices.presentation import answers_digest, confirmation_email
 from etjanst.eservices.questions.types import FileAnswer
 from etjanst.people.models import Resident
@@ -169,6 +170,7 @@ def submit_case(
             signature=signature,
             owner=owner,
             draft=draft,
+            protected_identity=PrefillMarks.of(answers).protected,
         )
     except IntegrityError:
         # Another request with the same key won the race.
@@ -190,6 +192,7 @@ def _create_case(
     signature: dict | None,
     owner: Resident | None,
     draft: Draft | None,
+    protected_identity: bool = False,
 ) -> Case:
     from . import tasks
 
@@ -212,6 +215,7 @@ def _create_case(
         status=status,
         status_changed_at=received_at,
         **_sender(version.definition, answers, owner),
+        protected_identity=protected_identity,
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RECEIVED, status=status, at=received_at)
     file_ids = attachment_ids(answers)

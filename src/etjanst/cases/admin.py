@@ -9,8 +9,14 @@ class CaseAdmin(admin.ModelAdmin):
     (Case handling gets its own staff pages.) The list shows no answers, so
     no personal data appears in it."""
 
-    list_display = ["registration_number", "eservice", "received_at", "status"]
-    list_filter = ["eservice", "committee", "status__kind"]
+    list_display = [
+        "registration_number",
+        "eservice",
+        "received_at",
+        "status",
+        "protected_identity",
+    ]
+    list_filter = ["eservice", "committee", "status__kind", "protected_identity"]
     search_fields = ["registration_number"]
     date_hierarchy = "received_at"
     fields = [
@@ -20,6 +26,7 @@ class CaseAdmin(admin.ModelAdmin):
         "committee",
         "received_at",
         "status",
+        "protected_identity",
         "answers",
     ]
     readonly_fields = fields

@@ -176,6 +176,9 @@ class Case(models.Model):
     # Raised by every change staff make: two officers changing the same case
     # at once — the second is told, nothing is lost.
     lock_version = models.PositiveIntegerField(default=0)
+    # The resident has sekretessmarkering or skyddad folkbokföring (from the
+    # population register): the case holds no address, and staff must take care.
+    protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
 
     objects = CaseQuerySet.as_manager()
 

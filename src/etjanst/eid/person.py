@@ -2,6 +2,8 @@
 
 from dataclasses import asdict, dataclass
 
+from . import personnummer as pnr
+
 
 @dataclass(frozen=True)
 class Person:
@@ -16,7 +18,7 @@ class Person:
 
     @property
     def masked_personnummer(self) -> str:
-        return f"{self.personnummer[:8]}-XXXX"
+        return pnr.mask(self.personnummer)
 
     def as_session(self) -> dict:
         return asdict(self)

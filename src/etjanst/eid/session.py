@@ -10,11 +10,13 @@ from .person import Person
 
 PERSON_KEY = "etjanst_person"
 ACTIVITY_KEY = "etjanst_last_activity"
+PREFILL_KEY = "etjanst_prefill"  # etjanst.prefill.service.SESSION_KEY
 
 
 def login(request: HttpRequest, person: Person) -> None:
     """Rotate the session key (no session fixation) and remember the person."""
     request.session.cycle_key()
+    request.session.pop(PREFILL_KEY, None)  # what the register said about someone else
     request.session[PERSON_KEY] = person.as_session()
     request.session[ACTIVITY_KEY] = time.time()
 

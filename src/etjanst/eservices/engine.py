@@ -15,6 +15,7 @@ from .conditions import (
     visible_steps,
 )
 from .formschema import FormDefinition, Question, Step
+from .prefilled import PrefillMarks
 from .questions import AnswerError
 
 
@@ -46,17 +47,20 @@ def validate_step(
     """Parse and validate one step's POST against the answers given so far.
 
     Conditions are decided here, on the server, in form order: a question's
-    visibility can depend on an earlier question in the same step."""
+    visibility can depend on an earlier question in the same step. Answers
+    locked by a register prefill cannot be changed by what is sent, and a
+    question withheld for a person with protected identity takes no answer."""
     result = StepResult(step=step)
+    marks = PrefillMarks.of(answers)
     context = {k: v for k, v in answers.items() if k not in {q.id for q in step.questions}}
     for question in step.questions:
         plugin = question.type_plugin
         if not is_question_visible(question, context):
             continue
         result.visible.add(question.id)
-        if not plugin.has_answer:
+        if not plugin.has_answer or question.id in marks.withheld:
             continue
-        raw = plugin.raw_value(question, data, files)
+        raw = marks.enforce(question, plugin.raw_value(question, data, files))
         result.raw[question.id] = raw
         try:
             value = plugin.clean(
@@ -65,6 +69,7 @@ def validate_step(
                 required=is_question_required(question, context),
                 existing=answers.get(question.id),
             )
+            _check_allowed(question, value, marks)
         except AnswerError as exc:
             result.errors[question.id] = exc.messages
             context[question.id] = raw if isinstance(raw, str | list) else None
@@ -73,6 +78,12 @@ def validate_step(
             result.answers[question.id] = value
             context[question.id] = value
     return result
+
+
+def _check_allowed(question: Question, value: Any, marks: PrefillMarks) -> None:
+    allowed = marks.allowed(question)
+    if allowed is not None and value is not None and value not in allowed:
+        raise AnswerError(_("Välj ett av alternativen i listan."))
 
 
 def visible_questions(step: Step, answers: dict[str, Any]) -> set[str]:
@@ -99,11 +110,14 @@ def validate_answers(form: FormDefinition, answers: dict[str, Any]) -> list[Form
     """Check stored answers once more before submitting: every visible
     required question answered, every answer still valid."""
     kept = visible_answers(form, answers)
+    withheld = set(PrefillMarks.of(answers).withheld)
     problems = []
     for step in visible_steps(form, kept):
         for question in step.questions:
             plugin = question.type_plugin
             if not plugin.has_answer or not is_question_visible(question, kept):
+                continue
+            if question.id in withheld:
                 continue
             value = kept.get(question.id)
             required = is_question_required(question, kept)

@@ -43,6 +43,22 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class PrefillSpec:
+    """Where a question's answer comes from after an e-ID login (prefill
+    sources, e.g. Navet), and whether the resident may change it."""
+
+    source: str
+    attribute: str
+    locked: bool = False
+    # What a person with protected identity reads instead of an address question.
+    protected_text: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "PrefillSpec | None":
+        return cls(**data) if data else None
+
+
+@dataclass(frozen=True)
 class Choice:
     value: str
     label: str
@@ -62,6 +78,7 @@ class Question:
     visible_if: Condition | None = None
     required_if: Condition | None = None
     options: dict = field(default_factory=dict)
+    prefill: PrefillSpec | None = None
 
     @property
     def type_plugin(self):
@@ -109,7 +126,7 @@ class FormDefinition:
 
 _QUESTION_KEYS = {
     "id", "type", "label", "help_text", "text", "required", "widget", "choices",
-    "validation", "visible_if", "required_if",
+    "validation", "visible_if", "required_if", "prefill",
 }  # fmt: skip
 
 
@@ -157,6 +174,7 @@ def validate_form_json(data: Any) -> None:
                 messages.append(
                     _("Frågan %(id)s har samma svarsalternativ två gånger.") % {"id": qid}
                 )
+            _check_prefill(question, messages)
             seen[qid] = question
     if messages:
         raise ValidationError(messages)
@@ -200,6 +218,34 @@ def _check_condition(
         )
 
 
+def _check_prefill(question: dict, messages: list) -> None:
+    """The source must exist and offer the attribute, for this question type."""
+    spec = question.get("prefill")
+    if not spec:
+        return
+    from etjanst.prefill.registry import prefill_sources
+
+    qid = question["id"]
+    if spec["source"] not in prefill_sources:
+        messages.append(
+            _("Frågan %(id)s hämtar uppgifter från %(source)s, som inte finns.")
+            % {"id": qid, "source": spec["source"]}
+        )
+        return
+    source = prefill_sources[spec["source"]]
+    types = source.attributes.get(spec["attribute"])
+    if types is None:
+        messages.append(
+            _("Frågan %(id)s hämtar %(attribute)s, som %(source)s inte har.")
+            % {"id": qid, "attribute": spec["attribute"], "source": spec["source"]}
+        )
+    elif question["type"] not in types:
+        messages.append(
+            _("Frågan %(id)s är av typen %(type)s och kan inte fyllas i med %(attribute)s.")
+            % {"id": qid, "type": question["type"], "attribute": spec["attribute"]}
+        )
+
+
 def parse_form(data: dict) -> FormDefinition:
     """Build a FormDefinition from JSON that validate_form_json accepted."""
     steps = []
@@ -219,6 +265,7 @@ def parse_form(data: dict) -> FormDefinition:
                     validation=q.get("validation", {}),
                     visible_if=Condition.from_json(q.get("visible_if")),
                     required_if=Condition.from_json(q.get("required_if")),
+                    prefill=PrefillSpec.from_json(q.get("prefill")),
                     options={k: v for k, v in q.items() if k not in _QUESTION_KEYS},
                 )
             )

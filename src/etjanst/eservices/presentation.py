@@ -5,6 +5,7 @@ from typing import Any
 
 from .conditions import is_question_visible, visible_answers, visible_steps
 from .formschema import FormDefinition, Question, Step
+from .prefilled import PrefillMarks
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,13 @@ class StepSummary:
 
 def summarise(form: FormDefinition, answers: dict[str, Any]) -> list[StepSummary]:
     kept = visible_answers(form, answers)
+    withheld = set(PrefillMarks.of(answers).withheld)
     summaries = []
     for number, step in enumerate(visible_steps(form, kept), start=1):
         rows = [
             AnswerRow(q, q.type_plugin.display(q, kept.get(q.id)), kept.get(q.id))
             for q in step.questions
-            if q.type_plugin.has_answer and is_question_visible(q, kept)
+            if q.type_plugin.has_answer and is_question_visible(q, kept) and q.id not in withheld
         ]
         summaries.append(StepSummary(step=step, number=number, rows=rows))
     return summaries

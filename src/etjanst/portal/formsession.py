@@ -12,6 +12,7 @@ from etjanst.eservices.conditions import visible_answers, visible_steps
 from etjanst.eservices.engine import answers_from_login
 from etjanst.eservices.formschema import Step
 from etjanst.eservices.models import EService, EServiceVersion
+from etjanst.prefill.service import prefill_answers
 
 FORMS_KEY = "etjanst_forms"
 RECEIPTS_KEY = "etjanst_receipts"
@@ -35,6 +36,7 @@ class FormSession:
             answers = answers_from_login(
                 version.definition, personnummer=person.personnummer, name=person.name
             )
+            answers.update(prefill_answers(version.definition, person=person, session=session))
         form.state = {
             "version": version.pk,
             "answers": answers,

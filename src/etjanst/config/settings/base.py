@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "etjanst.eid",
     "etjanst.people",
     "etjanst.eservices",
+    "etjanst.prefill",
     "etjanst.cases",
     "etjanst.notifications",
     "etjanst.audit",
@@ -246,6 +247,19 @@ BANKID = {
     "TIMEOUT": float(os.environ.get("BANKID_TIMEOUT", 10)),
 }
 
+# --- Prefill from the population register (docs/navet.md) -----------------
+ETJANST_PREFILL_SOURCES = env_list("ETJANST_PREFILL_SOURCES")
+# Skatteverket's Navet, personpostXML. Test: https://www2.test.skatteverket.se/...
+NAVET = {
+    "URL": os.environ.get("NAVET_URL", ""),
+    "CLIENT_CERT": os.environ.get("NAVET_CLIENT_CERT", ""),  # the organisation certificate, PEM
+    "CLIENT_KEY": os.environ.get("NAVET_CLIENT_KEY", ""),  # PEM
+    "CA_CERT": os.environ.get("NAVET_CA_CERT", ""),  # Skatteverket's server CA, PEM (pinned)
+    "ORG_NR": os.environ.get("NAVET_ORG_NR", ""),  # the municipality's organisation number
+    "ORDER_ID": os.environ.get("NAVET_ORDER_ID", ""),  # BestallningsId of the agreement
+    "TIMEOUT": float(os.environ.get("NAVET_TIMEOUT", 5)),
+}
+
 # --- The municipality -----------------------------------------------------
 ETJANST_MUNICIPALITY = {
     "name": os.environ.get("ETJANST_MUNICIPALITY_NAME", "Exempelby kommun"),
@@ -263,7 +277,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"personnummer": {"()": "etjanst.eid.log_redaction.RedactPersonnummer"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personnummer"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -22,3 +22,17 @@ BANKID = {
     "CLIENT_KEY": str(_SIMULATOR_CERTS / "client-key.pem"),
     "CA_CERT": str(_SIMULATOR_CERTS / "ca.pem"),
 }
+
+# Prefill from the local Navet simulator (make demo starts it; certificates in var/navet).
+_NAVET_CERTS = VAR_DIR / "navet"  # noqa: F405
+ETJANST_PREFILL_SOURCES = ["navet"]
+NAVET = {
+    **NAVET,  # noqa: F405
+    "URL": os.environ.get("NAVET_URL", "https://127.0.0.1:8445/na/na_epersondata/V2/personpostXML"),
+    "CLIENT_CERT": str(_NAVET_CERTS / "client.pem"),
+    "CLIENT_KEY": str(_NAVET_CERTS / "client-key.pem"),
+    "CA_CERT": str(_NAVET_CERTS / "ca.pem"),
+    # Skatteverket's public test values.
+    "ORG_NR": "162021004748",
+    "ORDER_ID": "00000079-FO01-0001",
+}

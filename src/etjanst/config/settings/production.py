@@ -38,3 +38,9 @@ refuse_development_tools(INSTALLED_APPS + MIDDLEWARE)
 # BankID must be the real service (test or production), never a simulator.
 if urlsplit(BANKID["BASE_URL"]).hostname not in {"appapi2.bankid.com", "appapi2.test.bankid.com"}:  # noqa: F405
     raise ImproperlyConfigured("BANKID_BASE_URL must point at BankID's test or production service.")
+
+# Navet must be Skatteverket's service, never the simulator.
+if "navet" in ETJANST_PREFILL_SOURCES:  # noqa: F405
+    _navet_host = urlsplit(NAVET["URL"]).hostname or ""  # noqa: F405
+    if _navet_host != "skatteverket.se" and not _navet_host.endswith(".skatteverket.se"):
+        raise ImproperlyConfigured("NAVET_URL must point at Skatteverket's Navet service.")

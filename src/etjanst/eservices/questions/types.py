@@ -14,7 +14,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from personnummer import personnummer
+
+from etjanst.eid import personnummer as pnr
 
 from ..filetypes import KINDS, FileKind, sniff
 from ..formschema import Question
@@ -161,7 +162,11 @@ class Phone(QuestionType):
 
 @question_types.register("personnummer")
 class Personnummer(QuestionType):
-    template_name = "portal/questions/text.html"
+    """A personnummer, stored as 12 digits. With `allow_samordningsnummer` a
+    samordningsnummer is accepted too. When the register gave the logged-in
+    guardian's children as choices, one of them must be chosen."""
+
+    template_name = "portal/questions/personnummer.html"
 
     def clean(self, question, raw, *, required, existing=None):
         value = _text(raw)
@@ -169,26 +174,24 @@ class Personnummer(QuestionType):
             if required:
                 raise AnswerError(_required_message(question))
             return None
-        return clean_personnummer(value)
+        return clean_personnummer(
+            value, allow_samordningsnummer=question.options.get("allow_samordningsnummer", False)
+        )
 
     def display(self, question, value):
         return format_personnummer(value) if value else ""
 
 
-def clean_personnummer(value: str) -> str:
+def clean_personnummer(value: str, *, allow_samordningsnummer: bool = False) -> str:
     """Validated and normalised to 12 digits (YYYYMMDDNNNN)."""
-    compact = value.replace(" ", "")
-    if not re.fullmatch(r"(\d{2})?\d{6}[-+]?\d{4}", compact):
-        raise AnswerError(_("Skriv personnumret med 12 siffror: ÅÅÅÅMMDD-NNNN."))
     try:
-        number = personnummer.parse(compact)
-    except (personnummer.PersonnummerException, ValueError):
-        raise AnswerError(_("Personnumret är inte giltigt. Kontrollera siffrorna.")) from None
-    return number.format(True)
+        return pnr.parse(value, allow_samordningsnummer=allow_samordningsnummer)
+    except pnr.InvalidPersonnummer as exc:
+        raise AnswerError(exc.message) from None
 
 
 def format_personnummer(value: str) -> str:
-    return f"{value[:8]}-{value[8:]}" if len(value) == 12 else value
+    return pnr.display(value)
 
 
 def relative_date(spec: str) -> datetime.date:

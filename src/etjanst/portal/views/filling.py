@@ -21,6 +21,7 @@ from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.contrib.bankid.messages import message_for
 from etjanst.eservices.engine import validate_answers, visible_questions
 from etjanst.eservices.models import EService
+from etjanst.eservices.prefilled import PrefillMarks
 from etjanst.eservices.presentation import summarise
 from etjanst.people.actions import resident_for
 
@@ -123,6 +124,7 @@ def step(request, slug: str, number: int):
             "from_review": bool(request.GET.get("granska")),
             "may_save": request.person is not None,
             "from_draft": bool(form.draft_id),
+            "prefill": PrefillMarks.of(form.answers).for_step(current),
         },
         status=status,
     )

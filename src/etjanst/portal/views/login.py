@@ -152,8 +152,13 @@ def bankid_qr(request):
     _bankid_enabled()
     svg = bankid_login.current_qr_svg(request)
     if svg is None:
-        raise Http404
-    return HttpResponse(svg, content_type="image/svg+xml")
+        # The order has just ended (the page is on its way elsewhere): nothing
+        # new to show. Not an error: a refresh racing the login's end is normal.
+        response = HttpResponse(status=204)
+    else:
+        response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

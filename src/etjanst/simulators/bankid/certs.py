@@ -134,8 +134,11 @@ def _leaf(
     return builder.sign(ca_key, hashes.SHA256()), key
 
 
-def ensure_certificates(folder: Path) -> CertPaths:
-    """Create the CA, server and client certificates in `folder` if missing."""
+def ensure_certificates(
+    folder: Path, *, ca_name: str = CA_NAME, client_name: str = CLIENT_NAME
+) -> CertPaths:
+    """Create the CA, server and client certificates in `folder` if missing.
+    (The Navet simulator uses this too, with its own names.)"""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = _paths(folder)
@@ -147,7 +150,7 @@ def ensure_certificates(folder: Path) -> CertPaths:
     else:
         ca_key = _new_key()
         ca_cert = (
-            _builder(_name(CA_NAME), _name(CA_NAME), ca_key.public_key())
+            _builder(_name(ca_name), _name(ca_name), ca_key.public_key())
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(
                 x509.KeyUsage(
@@ -187,7 +190,7 @@ def ensure_certificates(folder: Path) -> CertPaths:
         _write_cert(paths.server, cert)
 
     if new_ca or not (paths.client.exists() and paths.client_key.exists()):
-        cert, key = _leaf(ca_cert, ca_key, CLIENT_NAME, ExtendedKeyUsageOID.CLIENT_AUTH)
+        cert, key = _leaf(ca_cert, ca_key, client_name, ExtendedKeyUsageOID.CLIENT_AUTH)
         _write_key(paths.client_key, key)
         _write_cert(paths.client, cert)
 

@@ -1,0 +1,1 @@
+"""Skatteverket's Navet (e-persondata, personpostXML) as a prefill source."""
