@@ -475,3 +475,15 @@ def test_the_demo_has_a_case_under_mina_sidor(client, demo):
     case = Case.objects.get(owner__personnummer="197205169266")
     assert case.registration_number in page
     assert "1 nytt meddelande" in page
+
+
+def test_the_demo_officer_logs_in_with_the_demo_code(client, demo):
+    out = io.StringIO()
+    call_command("demo_code", stdout=out)
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    client.post(reverse("staff:login"), {"username": "handlaggare", "password": "exempelby-demo"})
+    client.post(reverse("staff:login_code"), {"code": code})
+    page = client.get(reverse("staff:inbox_open")).content.decode()
+    case = Case.objects.get(owner__personnummer="197205169266")
+    assert case.registration_number in page

@@ -10,6 +10,9 @@ from etjanst.eservices.models import EService
 
 DEMO_DIR = Path(__file__).resolve().parents[2]
 DEMO_ADMIN = ("admin", "exempelby-demo")
+DEMO_OFFICER = ("handlaggare", "exempelby-demo")
+# The demo officer's one-time code key (hex, as django-otp stores it). Demo only.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 class Command(BaseCommand):
@@ -28,7 +31,35 @@ class Command(BaseCommand):
                 username=username, password=password, email="admin@exempelby.se"
             )
             self.stdout.write(f"Demo admin created: {username}")
+        self._officer()
         self._mina_sidor()
+
+    def _officer(self):
+        """A case officer for every demo committee, with one-time codes set up
+        from a fixed demo key (`manage.py demo_code` prints the current code)."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from etjanst.diarium.models import Committee
+        from etjanst.people.models import Role, StaffAccess
+
+        username, password = DEMO_OFFICER
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            user = get_user_model().objects.create_user(
+                username=username,
+                password=password,
+                first_name="Hanna",
+                last_name="Handläggare",
+                email="hanna@exempelby.se",
+            )
+            self.stdout.write(f"Demo case officer created: {username}")
+        for committee in Committee.objects.all():
+            StaffAccess.objects.get_or_create(
+                user=user, role=Role.CASE_OFFICER, committee=committee
+            )
+        TOTPDevice.objects.get_or_create(
+            user=user, defaults={"name": "Demo", "key": DEMO_TOTP_KEY, "confirmed": True}
+        )
 
     def _mina_sidor(self):
         """A case with a status and an answer from the municipality, so that
