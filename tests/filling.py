@@ -7,7 +7,8 @@ from etjanst.eservices.models import EService
 
 
 def start(client, eservice: EService):
-    response = client.post(reverse("portal:start", args=[eservice.slug]))
+    # (An e-service that offers anonymity asks first: here, not anonymous.)
+    response = client.post(reverse("portal:start", args=[eservice.slug]), {"anonymous": "no"})
     assert response.status_code == 302, response
     return response
 

@@ -363,7 +363,7 @@ def fill_in_and_send(client, eservice: EService, mode: str) -> tuple[Case, Answe
     intro = client.get(reverse("portal:intro", args=[slug]))
     assert intro.status_code == 200
     assert "personuppgiftsansvarig" in intro.content.decode()
-    response = client.post(reverse("portal:start", args=[slug]))
+    response = client.post(reverse("portal:start", args=[slug]), {"anonymous": "no"})
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:step", args=[slug, 1])
     from_login = {q.id: q for q in form.questions() if q.options.get("from_login")}

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etjanst.diarium.actions import allocate_registration_number
-from etjanst.eservices.conditions import visible_answers
+from etjanst.eservices.conditions import ANONYMOUS_KEY, visible_answers
 from etjanst.eservices.engine import StepResult, validate_answers, validate_step
 from etjanst.eservices.formschema import Step
 from etjanst.eservices.models import EServiceVersion
@@ -158,6 +158,9 @@ def submit_case(
     if problems:
         raise SubmissionInvalid(problems)
     kept = visible_answers(form, answers)
+    anonymous = bool(kept.get(ANONYMOUS_KEY))
+    if anonymous:
+        owner = None  # whoever is logged in: no link to the person
     signed = signature is not None and signature.get("answers_digest") == answers_digest(kept)
     if version.eservice.requires_signing and not signed:
         raise SignatureMissing
@@ -170,7 +173,8 @@ def submit_case(
             signature=signature,
             owner=owner,
             draft=draft,
-            protected_identity=PrefillMarks.of(answers).protected,
+            protected_identity=PrefillMarks.of(answers).protected and not anonymous,
+            anonymous=anonymous,
         )
     except IntegrityError:
         # Another request with the same key won the race.
@@ -193,6 +197,7 @@ def _create_case(
     owner: Resident | None,
     draft: Draft | None,
     protected_identity: bool = False,
+    anonymous: bool = False,
 ) -> Case:
     from . import tasks
 
@@ -214,8 +219,9 @@ def _create_case(
         owner=owner,
         status=status,
         status_changed_at=received_at,
-        **_sender(version.definition, answers, owner),
+        **({} if anonymous else _sender(version.definition, answers, owner)),
         protected_identity=protected_identity,
+        is_anonymous=anonymous,
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RECEIVED, status=status, at=received_at)
     file_ids = attachment_ids(answers)
@@ -223,10 +229,14 @@ def _create_case(
         Attachment.objects.pending_for(upload_owner).filter(pk__in=file_ids).update(
             case=case, upload_owner="", draft=None
         )
+        if anonymous:
+            from .anonymity import strip_file_metadata
+
+            strip_file_metadata(case)
     if draft is not None:
         # Files the final answers no longer hold go with the other abandoned
         # uploads (purge_abandoned_uploads).
-        Draft.objects.filter(pk=draft.pk, owner=owner).delete()
+        Draft.objects.filter(pk=draft.pk).delete()
     case_id = case.pk
     transaction.on_commit(lambda: tasks.render_receipt_pdf.enqueue(case_id=case_id))
     transaction.on_commit(lambda: tasks.notify_officers.enqueue(case_id=case_id))

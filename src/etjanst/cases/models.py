@@ -173,6 +173,9 @@ class Case(models.Model):
     # for staff search and the register. Empty when unknown.
     sender_name = models.CharField(_("avsändare"), max_length=300, blank=True)
     sender_personnummer = models.CharField(max_length=12, blank=True, db_index=True)
+    # Sent anonymously: no owner, no sender, no personal questions, file
+    # names replaced. The receipt says it cannot be followed.
+    is_anonymous = models.BooleanField(_("anonymt"), default=False)
     # Raised by every change staff make: two officers changing the same case
     # at once — the second is told, nothing is lost.
     lock_version = models.PositiveIntegerField(default=0)

@@ -65,6 +65,9 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
         eservice.max_attachments_total_mb = data["max_attachments_total_mb"]
     eservice.login = data.get("login", eservice.login)
     eservice.requires_signing = data.get("requires_signing", eservice.requires_signing)
+    for field in ("offers_anonymity", "messages_enabled", "draft_retention_days"):
+        if field in data:
+            setattr(eservice, field, data[field])
     _save_valid(eservice)
     current = eservice.versions.filter(published_at__isnull=False).order_by("-number").first()
     if current is not None and current.form == data["form"]:
@@ -94,5 +97,8 @@ def export_eservice(*, eservice: EService) -> dict:
         "max_attachments_total_mb": eservice.max_attachments_total_mb,
         "login": eservice.login,
         "requires_signing": eservice.requires_signing,
+        "offers_anonymity": eservice.offers_anonymity,
+        "messages_enabled": eservice.messages_enabled,
+        "draft_retention_days": eservice.draft_retention_days,
         "form": version.form if version else {"steps": []},
     }

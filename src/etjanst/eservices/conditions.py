@@ -5,6 +5,32 @@ from typing import Any
 
 from .formschema import Condition, FormDefinition, Question, Step
 
+# Set in a form's answers when the resident chose to be anonymous: questions
+# about who they are are then neither asked nor kept.
+ANONYMOUS_KEY = "_anonymous"
+PERSONAL_TYPES = {"personnummer", "contact", "email", "phone", "address"}
+PERSONAL_AUTOCOMPLETE = {
+    "name",
+    "given-name",
+    "family-name",
+    "email",
+    "tel",
+    "street-address",
+    "postal-code",
+    "address-level2",
+}
+
+
+def is_personal(question: Question) -> bool:
+    """A question about who the resident is or how to reach them."""
+    return (
+        question.type in PERSONAL_TYPES
+        or question.options.get("autocomplete") in PERSONAL_AUTOCOMPLETE
+        or bool(question.options.get("personal"))
+        or getattr(question, "prefill", None) is not None
+        or bool(question.options.get("from_login"))
+    )
+
 
 def condition_holds(condition: Condition | None, answers: dict[str, Any]) -> bool:
     if condition is None:
@@ -39,10 +65,16 @@ def _text(value: Any) -> str:
 
 
 def is_step_visible(step: Step, answers: dict[str, Any]) -> bool:
+    if answers.get(ANONYMOUS_KEY):
+        answerable = [q for q in step.questions if q.type_plugin.has_answer]
+        if answerable and all(is_personal(q) for q in answerable):
+            return False  # e.g. "Dina kontaktuppgifter": nothing left to ask
     return condition_holds(step.visible_if, answers)
 
 
 def is_question_visible(question: Question, answers: dict[str, Any]) -> bool:
+    if answers.get(ANONYMOUS_KEY) and is_personal(question):
+        return False
     return condition_holds(question.visible_if, answers)
 
 
@@ -61,7 +93,8 @@ def visible_answers(form: FormDefinition, answers: dict[str, Any]) -> dict[str, 
 
     Walks in form order, so a hidden question's answer cannot keep a later
     question visible."""
-    kept: dict[str, Any] = {}
+    # The anonymity choice is kept: it decides what is visible, everywhere.
+    kept: dict[str, Any] = {ANONYMOUS_KEY: True} if answers.get(ANONYMOUS_KEY) else {}
     for step in form.steps:
         if not is_step_visible(step, kept):
             continue

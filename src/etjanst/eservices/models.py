@@ -95,6 +95,15 @@ class EService(models.Model):
             "senast. Invånaren får en påminnelse en vecka innan det tas bort."
         ),
     )
+    offers_anonymity = models.BooleanField(
+        _("invånaren kan vara anonym"),
+        default=False,
+        help_text=_(
+            'Frågar "Vill du vara anonym?" innan e-tjänsten startar. Den som svarar ja får '
+            "inga frågor om vem hen är, och ärendet kopplas inte till någon, inte ens vid "
+            "inloggning."
+        ),
+    )
     messages_enabled = models.BooleanField(
         _("meddelanden i ärendet"),
         default=True,
@@ -115,6 +124,10 @@ class EService(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.requires_signing and self.offers_anonymity:
+            raise ValidationError(
+                {"offers_anonymity": _("En e-tjänst som kräver underskrift kan inte vara anonym.")}
+            )
         if self.requires_signing and self.login != Login.REQUIRED:
             raise ValidationError(
                 {

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from etjanst.eservices.conditions import visible_answers, visible_steps
+from etjanst.eservices.conditions import ANONYMOUS_KEY, visible_answers, visible_steps
 from etjanst.eservices.engine import answers_from_login
 from etjanst.eservices.formschema import Step
 from etjanst.eservices.models import EService, EServiceVersion
@@ -28,11 +28,21 @@ class FormSession:
 
     @classmethod
     def start(
-        cls, session: SessionBase, eservice: EService, version: EServiceVersion, *, person=None
+        cls,
+        session: SessionBase,
+        eservice: EService,
+        version: EServiceVersion,
+        *,
+        person=None,
+        anonymous: bool = False,
     ) -> "FormSession":
+        """A new form. Anonymous: nothing from the login is filled in, and
+        questions about the person are not asked."""
         form = cls(session, eservice)
         answers = {}
-        if person is not None:
+        if anonymous:
+            answers = {ANONYMOUS_KEY: True}
+        elif person is not None:
             answers = answers_from_login(
                 version.definition, personnummer=person.personnummer, name=person.name
             )
@@ -75,6 +85,10 @@ class FormSession:
         }
         form._save()
         return form
+
+    @property
+    def anonymous(self) -> bool:
+        return bool(self.state and self.state["answers"].get(ANONYMOUS_KEY))
 
     @property
     def draft_id(self) -> str | None:

@@ -286,5 +286,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # Pillow logs image metadata (EXIF: names, places) at DEBUG: never.
+        "PIL": {"level": "WARNING"},
+    },
 }

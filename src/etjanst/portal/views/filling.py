@@ -19,6 +19,7 @@ from etjanst.content.closures import refuse_when_closed
 from etjanst.eid import bankid_login
 from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.contrib.bankid.messages import message_for
+from etjanst.eservices.conditions import ANONYMOUS_KEY, is_personal
 from etjanst.eservices.engine import validate_answers, visible_questions
 from etjanst.eservices.models import EService
 from etjanst.eservices.prefilled import PrefillMarks
@@ -57,9 +58,22 @@ def start(request, slug: str):
     form = FormSession(request.session, eservice)
     if form.exists and request.POST.get("action") != "restart":
         return redirect("portal:step", slug=slug, number=form.first_incomplete() or 1)
+    anonymous = False
+    if eservice.offers_anonymity:
+        choice = request.POST.get("anonymous")
+        if choice not in {"yes", "no"}:
+            messages.error(request, _("Svara på om du vill vara anonym innan du startar."))
+            return redirect(f"{reverse('portal:intro', args=[slug])}#anonymitet")
+        anonymous = choice == "yes"
     if form.exists:
         case_actions.discard_pending_uploads(upload_owner=form.upload_owner)
-    FormSession.start(request.session, eservice, eservice.current_version, person=request.person)
+    FormSession.start(
+        request.session,
+        eservice,
+        eservice.current_version,
+        person=request.person,
+        anonymous=anonymous,
+    )
     return redirect("portal:step", slug=slug, number=1)
 
 
@@ -189,7 +203,10 @@ def _next_page(request, form, slug, number):
 
 def _fields(step, answers, raw, errors, visible):
     fields = []
+    anonymous = bool(answers.get(ANONYMOUS_KEY))
     for question in step.questions:
+        if anonymous and is_personal(question):
+            continue  # not even hidden in the page: never asked
         value = raw[question.id] if question.id in raw else answers.get(question.id)
         if question.type == "file":
             value = answers.get(question.id) or []
@@ -257,10 +274,12 @@ def _submit(request, eservice, form):
 
 
 def _send(request, eservice, form, key: str, signature: dict | None = None):
-    owner = resident_for(person=request.person) if request.person else None
-    draft = (
-        Draft.objects.owned_by(owner).filter(pk=form.draft_id).first() if form.draft_id else None
-    )
+    anonymous = form.anonymous
+    owner = resident_for(person=request.person) if request.person and not anonymous else None
+    draft = None
+    if form.draft_id and request.person:
+        drafter = resident_for(person=request.person)
+        draft = Draft.objects.owned_by(drafter).filter(pk=form.draft_id).first()
     try:
         case = case_actions.submit_case(
             version=form.version,
