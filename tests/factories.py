@@ -3,6 +3,7 @@ import factory
 from etjanst.diarium.models import Committee
 from etjanst.eservices import actions
 from etjanst.eservices.models import Category, EService
+from etjanst.retention.models import RetentionRule
 
 SIMPLE_FORM = {
     "steps": [
@@ -36,6 +37,17 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"kategori-{n}")
 
 
+class RetentionRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RetentionRule
+
+    name = "Ärenden i e-tjänster"
+    committee = factory.SubFactory(CommitteeFactory)
+    decision_reference = factory.Sequence(lambda n: f"KS 2024/{n:04}, dokumenthanteringsplan 4.2")
+    clock = "closed"
+    period_months = 24
+
+
 class EServiceFactory(factory.django.DjangoModelFactory):
     """An e-service; `form=...` publishes that form as version 1."""
 
@@ -47,6 +59,9 @@ class EServiceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"E-tjänst {n}")
     category = factory.SubFactory(CategoryFactory)
     committee = factory.SubFactory(CommitteeFactory)
+    retention_rule = factory.SubFactory(
+        RetentionRuleFactory, committee=factory.SelfAttribute("..committee")
+    )
     short_description = "En e-tjänst för tester."
     intro_text = "Om e-tjänsten."
 

@@ -173,6 +173,11 @@ class Case(models.Model):
     # for staff search and the register. Empty when unknown.
     sender_name = models.CharField(_("avsändare"), max_length=300, blank=True)
     sender_personnummer = models.CharField(max_length=12, blank=True, db_index=True)
+    # A legal hold (e.g. during a request for the document or an appeal)
+    # stops the purge. A purged case keeps only what the register shows.
+    legal_hold = models.BooleanField(_("spärrad för gallring"), default=False)
+    legal_hold_reason = models.CharField(_("skäl för spärren"), max_length=300, blank=True)
+    purged_at = models.DateTimeField(_("gallrat"), null=True, blank=True)
     # Sent anonymously: no owner, no sender, no personal questions, file
     # names replaced. The receipt says it cannot be followed.
     is_anonymous = models.BooleanField(_("anonymt"), default=False)
@@ -224,6 +229,8 @@ class CaseEvent(models.Model):
         MESSAGE_FROM_RESIDENT = "message_resident", _("Meddelande från invånaren")
         MESSAGE_FROM_STAFF = "message_staff", _("Meddelande till invånaren")
         ASSIGNED = "assigned", _("Tilldelat")
+        LEGAL_HOLD = "legal_hold", _("Spärrat för gallring")
+        LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Spärren för gallring hävd")
         NOTE = "note", _("Intern anteckning")
         EXPORTED = "exported", _("Exporterat")
 

@@ -1,8 +1,10 @@
 """Writes to e-services: creating versions and publishing them."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from etjanst.diarium.models import Committee
 
@@ -28,6 +30,13 @@ def publish_version(*, version: EServiceVersion) -> EServiceVersion:
     """Make the version the one new forms start on. Forms already started and
     cases already sent keep the version they were filled in on."""
     validate_form_json(version.form)
+    if version.eservice.retention_rule_id is None:
+        raise ValidationError(
+            _(
+                "Välj en gallringsregel för e-tjänsten innan den publiceras: "
+                "hur länge ärendena sparas."
+            )
+        )
     if version.published_at is None:
         version.published_at = timezone.now()
         version.save(update_fields=["published_at"])
@@ -65,6 +74,8 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
         eservice.max_attachments_total_mb = data["max_attachments_total_mb"]
     eservice.login = data.get("login", eservice.login)
     eservice.requires_signing = data.get("requires_signing", eservice.requires_signing)
+    if data.get("retention"):
+        eservice.retention_rule = _retention_rule(data["retention"], committee)
     for field in ("offers_anonymity", "messages_enabled", "draft_retention_days"):
         if field in data:
             setattr(eservice, field, data[field])
@@ -73,6 +84,20 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
     if current is not None and current.form == data["form"]:
         return eservice, None
     return eservice, add_version(eservice=eservice, form=data["form"], publish=True)
+
+
+def _retention_rule(data: dict, committee: Committee):
+    """The committee's rule with this decision, clock and period (made once)."""
+    from etjanst.retention.models import RetentionRule
+
+    rule, _created = RetentionRule.objects.get_or_create(
+        committee=committee,
+        decision_reference=data["decision_reference"],
+        clock=data["clock"],
+        period_months=data["period_months"],
+        defaults={"name": data.get("name") or data["decision_reference"]},
+    )
+    return rule
 
 
 def _save_valid(instance) -> None:
@@ -98,6 +123,14 @@ def export_eservice(*, eservice: EService) -> dict:
         "login": eservice.login,
         "requires_signing": eservice.requires_signing,
         "offers_anonymity": eservice.offers_anonymity,
+        "retention": {
+            "name": eservice.retention_rule.name,
+            "decision_reference": eservice.retention_rule.decision_reference,
+            "clock": eservice.retention_rule.clock,
+            "period_months": eservice.retention_rule.period_months,
+        }
+        if eservice.retention_rule
+        else None,
         "messages_enabled": eservice.messages_enabled,
         "draft_retention_days": eservice.draft_retention_days,
         "form": version.form if version else {"steps": []},

@@ -1,6 +1,7 @@
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -79,11 +80,18 @@ class EServiceVersionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publicera valda versioner"))
     def publish(self, request, queryset):
-        for version in queryset:
-            actions.publish_version(version=version)
-        self.message_user(
-            request,
-            ngettext("%d version publicerades.", "%d versioner publicerades.", len(queryset))
-            % len(queryset),
-            messages.SUCCESS,
-        )
+        published = 0
+        for version in queryset.select_related("eservice"):
+            try:
+                actions.publish_version(version=version)
+            except ValidationError as exc:
+                self.message_user(request, f"{version}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%d version publicerades.", "%d versioner publicerades.", published)
+                % published,
+                messages.SUCCESS,
+            )

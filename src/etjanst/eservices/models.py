@@ -95,6 +95,15 @@ class EService(models.Model):
             "senast. Invånaren får en påminnelse en vecka innan det tas bort."
         ),
     )
+    retention_rule = models.ForeignKey(
+        "retention.RetentionRule",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="eservices",
+        verbose_name=_("gallringsregel"),
+        help_text=_("Hur länge ärendena sparas. Krävs för att e-tjänsten ska kunna publiceras."),
+    )
     offers_anonymity = models.BooleanField(
         _("invånaren kan vara anonym"),
         default=False,

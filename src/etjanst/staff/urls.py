@@ -10,6 +10,7 @@ urlpatterns = [
     path("oppna/", cases.inbox, {"tab": "oppna"}, name="inbox_open"),
     path("avslutade/", cases.inbox, {"tab": "avslutade"}, name="inbox_closed"),
     path("sok/", cases.search, name="search"),
+    path("gallring/", cases.purge_preview, name="purge_preview"),
     path("logga-in/", auth.login_view, name="login"),
     path("logga-in/kod/", auth.login_code, name="login_code"),
     path("logga-in/aktivera/", auth.login_enrol, name="login_enrol"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("arenden/<int:case_id>/", cases.case_detail, name="case"),
     path("arenden/<int:case_id>/status/", cases.change_status, name="change_status"),
     path("arenden/<int:case_id>/tilldela/", cases.assign, name="assign"),
+    path("arenden/<int:case_id>/gallringssparr/", cases.legal_hold, name="legal_hold"),
     path("arenden/<int:case_id>/anteckning/", cases.add_note, name="add_note"),
     path("arenden/<int:case_id>/meddelande/", cases.send_message, name="send_message"),
     path(

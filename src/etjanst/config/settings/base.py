@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "etjanst.cases",
     "etjanst.notifications",
     "etjanst.audit",
+    "etjanst.retention",
     "etjanst.staff",
     "etjanst.portal",
     "etjanst.content",

@@ -28,6 +28,7 @@ from etjanst.people.access import accesses, case_scope, may_handle, officers_for
 from etjanst.people.models import HANDLES_CASES, StaffAccess
 from etjanst.portal.views.filling import attachment_response
 from etjanst.portal.views.receipts import pdf_response
+from etjanst.retention.actions import set_legal_hold
 
 from .auth import staff_required
 
@@ -290,6 +291,43 @@ def send_message(request, case_id: int):
         return case_detail(request, case_id, errors=errors, status=400)
     messages.success(request, _("Meddelandet är skickat till invånaren."))
     return redirect(f"{reverse('staff:case', args=[case.pk])}#meddelanden")
+
+
+@staff_required
+def legal_hold(request, case_id: int):
+    """Stop or allow the purge of a case (officers and registrars)."""
+    case = _case(request, case_id)
+    if request.method != "POST":
+        raise Http404
+    hold = request.POST.get("hold") == "on"
+    reason = request.POST.get("reason", "").strip()
+    if hold and not reason:
+        messages.error(request, _("Skriv varför ärendet ska spärras för gallring."))
+        return _back(case)
+    set_legal_hold(case=case, hold=hold, reason=reason, staff_user=request.user)
+    messages.success(
+        request,
+        _("Ärendet är spärrat för gallring.") if hold else _("Spärren för gallring är hävd."),
+    )
+    return _back(case)
+
+
+@staff_required
+def purge_preview(request):
+    """What will be purged in the coming 30 days, in the user's scope."""
+    from django.utils import timezone
+
+    from etjanst.retention.actions import upcoming
+    from etjanst.retention.models import PurgeLogEntry
+
+    return render(
+        request,
+        "staff/purge_preview.html",
+        {
+            "upcoming": upcoming(now=timezone.now(), days=30, scope=case_scope(request.user)),
+            "recent": PurgeLogEntry.objects.all()[:20],
+        },
+    )
 
 
 @staff_required

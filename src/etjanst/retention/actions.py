@@ -1,0 +1,148 @@
+"""Purging due cases in small batches (so that residents and staff are never
+locked out), respecting legal holds, and logging every batch."""
+
+import calendar
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from etjanst.cases.models import Case, StatusKind
+
+from .models import Clock, PurgeLogEntry, RetentionRule
+
+logger = logging.getLogger(__name__)
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same wall-clock time `months` months earlier (the 31st becomes the
+    last day of a shorter month)."""
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def due_cases(rule: RetentionRule, *, now: datetime):
+    """The cases of the rule whose time is up, not on legal hold, not purged."""
+    cutoff = months_before(now, rule.period_months)
+    cases = Case.objects.filter(
+        eservice__retention_rule=rule, purged_at__isnull=True, legal_hold=False
+    )
+    if rule.clock == Clock.SUBMITTED:
+        return cases.filter(received_at__lte=cutoff)
+    return cases.filter(status__kind=StatusKind.CLOSED, status_changed_at__lte=cutoff)
+
+
+def upcoming(*, now: datetime, days: int = 30, scope: Q | None = None) -> list[tuple]:
+    """(rule, cases) that become due within `days`, for staff to see ahead."""
+    from datetime import timedelta
+
+    later = now + timedelta(days=days)
+    result = []
+    for rule in RetentionRule.objects.select_related("committee"):
+        cases = due_cases(rule, now=later)
+        if scope is not None:
+            cases = cases.filter(scope)
+        cases = list(cases.select_related("eservice").order_by("received_at")[:500])
+        if cases:
+            result.append((rule, cases))
+    return result
+
+
+def purge_due(*, now: datetime | None = None, batch_size: int = 500, by: str = "") -> int:
+    """Purge every due case, rule by rule, one short transaction per batch."""
+    now = now or timezone.now()
+    by = by or "gallringsjobbet"
+    total = 0
+    for rule in RetentionRule.objects.all():
+        while True:
+            purged = _purge_batch(rule, now=now, batch_size=batch_size, by=by)
+            total += purged
+            if purged < batch_size:
+                break
+    if total:
+        logger.info("Purged %d cases", total)
+    return total
+
+
+def _purge_batch(rule: RetentionRule, *, now, batch_size: int, by: str) -> int:
+    files = []
+    with transaction.atomic():
+        batch = list(
+            due_cases(rule, now=now)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", "registration_number")[:batch_size]
+        )
+        if not batch:
+            return 0
+        ids = [pk for pk, _number in batch]
+        files = _tombstone(ids)
+        PurgeLogEntry.objects.create(
+            at=timezone.now(),
+            rule_name=rule.name,
+            decision_reference=rule.decision_reference,
+            what="cases",
+            count=len(ids),
+            object_ids=ids,
+            registration_numbers=[number for _pk, number in batch],
+            by=by,
+        )
+    # The rows are gone for good: remove the files after the commit.
+    for storage, name in files:
+        storage.delete(name)
+    return len(batch)
+
+
+def _tombstone(ids: list[int]) -> list[tuple]:
+    """Keep of each case only what the register shows (its number, date,
+    committee, e-service): its content, files, messages and notes go."""
+    from etjanst.cases.models import Attachment, CaseNote, Message
+
+    files = [
+        (a.file.storage, a.file.name)
+        for a in Attachment.objects.filter(case_id__in=ids).only("file")
+        if a.file
+    ]
+    files += [
+        (c.receipt_pdf.storage, c.receipt_pdf.name)
+        for c in Case.objects.filter(pk__in=ids).only("receipt_pdf")
+        if c.receipt_pdf
+    ]
+    Attachment.objects.filter(case_id__in=ids).delete()
+    Message.objects.filter(case_id__in=ids).delete()
+    CaseNote.objects.filter(case_id__in=ids).delete()
+    Case.objects.filter(pk__in=ids).update(
+        purged_at=timezone.now(),
+        answers={},
+        signature=None,
+        sender_name="",
+        sender_personnummer="",
+        owner=None,
+        receipt_pdf="",
+        assigned_to=None,
+    )
+    return files
+
+
+@transaction.atomic
+def set_legal_hold(*, case: Case, hold: bool, reason: str = "", staff_user=None) -> Case:
+    """Stop (or allow again) the purge of a case, e.g. during a request for
+    the document or an appeal."""
+    from etjanst.cases.models import CaseEvent
+
+    reason = reason.strip()[:300]
+    Case.objects.filter(pk=case.pk).update(
+        legal_hold=hold, legal_hold_reason=reason if hold else ""
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.LEGAL_HOLD if hold else CaseEvent.Kind.LEGAL_HOLD_LIFTED,
+        staff_user=staff_user,
+        visible_to_resident=False,
+    )
+    case.refresh_from_db()
+    return case
