@@ -51,7 +51,7 @@ class AccessLogEntry(models.Model):
     def get_role_display(self) -> str:
         from etjanst.people.models import Role
 
-        return dict(Role.choices).get(self.role, self.role)
+        return str(dict(Role.choices).get(self.role, self.role))
 
     def content(self) -> dict:
         return {

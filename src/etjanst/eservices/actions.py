@@ -70,6 +70,10 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
     eservice.what_you_need = "\n".join(data.get("what_you_need", []))
     eservice.personal_data_text = data.get("personal_data_text", "")
     eservice.after_submit_text = data.get("after_submit_text", "")
+    personal_data = data.get("personal_data") or {}
+    eservice.pd_purpose = personal_data.get("purpose", "")
+    eservice.pd_legal_basis = personal_data.get("legal_basis", "")
+    eservice.pd_recipients = personal_data.get("recipients", "")
     if "max_attachments_total_mb" in data:
         eservice.max_attachments_total_mb = data["max_attachments_total_mb"]
     eservice.login = data.get("login", eservice.login)
@@ -119,6 +123,11 @@ def export_eservice(*, eservice: EService) -> dict:
         "what_you_need": eservice.what_you_need_items(),
         "personal_data_text": eservice.personal_data_text,
         "after_submit_text": eservice.after_submit_text,
+        "personal_data": {
+            "purpose": eservice.pd_purpose,
+            "legal_basis": eservice.pd_legal_basis,
+            "recipients": eservice.pd_recipients,
+        },
         "max_attachments_total_mb": eservice.max_attachments_total_mb,
         "login": eservice.login,
         "requires_signing": eservice.requires_signing,

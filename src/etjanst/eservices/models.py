@@ -67,6 +67,22 @@ class EService(models.Model):
         blank=True,
         help_text=_("Vem som är ansvarig, ändamål, rättslig grund, hur länge uppgifterna sparas."),
     )
+    pd_purpose = models.TextField(
+        _("ändamål med personuppgifterna"),
+        blank=True,
+        help_text=_('Varför uppgifterna behandlas, t.ex. "för att pröva din ansökan".'),
+    )
+    pd_legal_basis = models.CharField(
+        _("rättslig grund"),
+        max_length=300,
+        blank=True,
+        help_text=_('T.ex. "Myndighetsutövning (artikel 6.1 e i dataskyddsförordningen)".'),
+    )
+    pd_recipients = models.TextField(
+        _("mottagare"),
+        blank=True,
+        help_text=_("Vilka som får uppgifterna utanför nämnden, eller att ingen får dem."),
+    )
     after_submit_text = models.TextField(
         _("vad händer sedan"),
         blank=True,

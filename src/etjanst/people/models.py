@@ -2,6 +2,8 @@
 Mina sidor belong to. Made the first time it is needed (a saved draft, a
 case sent while logged in), never for a mere login."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -138,3 +140,31 @@ class StaffLogin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.get_outcome_display()}"
+
+
+def extract_path(instance: "DataExtract", filename: str) -> str:
+    return f"extracts/{instance.pk}/{filename}"
+
+
+class DataExtract(models.Model):
+    """A register extract (GDPR article 15) the resident asked for under Mina
+    uppgifter: made by a background task, downloadable only by them after
+    login, never e-mailed, deleted after a week."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Görs i ordning")
+        READY = "ready", _("Klart")
+        FAILED = "failed", _("Misslyckades")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="extracts")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    json_file = models.FileField(upload_to=extract_path, blank=True)
+    pdf_file = models.FileField(upload_to=extract_path, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M}"

@@ -47,6 +47,19 @@ urlpatterns = [
         name="my_cases_closed",
     ),
     path("mina-sidor/arenden/ej-inskickade/", mypages.draft_list, name="my_drafts"),
+    path("mina-sidor/uppgifter/", mypages.my_data, name="my_data"),
+    path(
+        "mina-sidor/uppgifter/<uuid:extract_id>/registerutdrag.pdf",
+        mypages.my_data_file,
+        {"kind": "pdf"},
+        name="my_data_pdf",
+    ),
+    path(
+        "mina-sidor/uppgifter/<uuid:extract_id>/registerutdrag.json",
+        mypages.my_data_file,
+        {"kind": "json"},
+        name="my_data_json",
+    ),
     path("mina-sidor/arenden/<int:case_id>/", mypages.case_detail, name="my_case"),
     path("mina-sidor/arenden/<int:case_id>/kvitto.pdf", mypages.case_pdf, name="my_case_pdf"),
     path(

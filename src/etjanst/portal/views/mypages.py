@@ -228,3 +228,49 @@ def draft_delete(request, draft_id: uuid.UUID):
         messages.success(request, _("Det sparade ärendet är borttaget."))
         return redirect("portal:my_drafts")
     return render(request, "portal/mypages/draft_delete.html", {"draft": draft})
+
+
+@person_required
+def my_data(request):
+    """Mina uppgifter: what the platform holds, and the register extract."""
+    from etjanst.people.extract import request_extract
+    from etjanst.people.models import DataExtract
+
+    if request.method == "POST":
+        if request.resident is None:
+            messages.info(request, _("Vi har inga sparade uppgifter om dig."))
+        else:
+            request_extract(owner=request.resident)
+            messages.success(
+                request,
+                _(
+                    "Ditt registerutdrag görs i ordning. Det brukar ta någon minut. Ladda om "
+                    "sidan om en stund."
+                ),
+            )
+        return redirect("portal:my_data")
+    extracts = DataExtract.objects.filter(owner=request.resident)[:5] if request.resident else []
+    return render(request, "portal/mypages/my_data.html", {"extracts": extracts})
+
+
+@person_required
+def my_data_file(request, extract_id: uuid.UUID, kind: str):
+    from django.http import FileResponse
+
+    from etjanst.people.models import DataExtract
+
+    extract = get_object_or_404(
+        DataExtract.objects.filter(owner=request.resident, state=DataExtract.State.READY)
+        if request.resident
+        else DataExtract.objects.none(),
+        pk=extract_id,
+    )
+    field = extract.pdf_file if kind == "pdf" else extract.json_file
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=f"registerutdrag-{extract.requested_at:%Y-%m-%d}.{kind}",
+        content_type="application/pdf" if kind == "pdf" else "application/json",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -12,7 +12,9 @@ def accessibility(request):
 
 
 def personal_data(request):
-    eservices = EService.objects.published().exclude(personal_data_text="").order_by("name")
+    eservices = (
+        EService.objects.published().select_related("committee", "retention_rule").order_by("name")
+    )
     return render(request, "portal/personal_data.html", {"eservices": eservices})
 
 

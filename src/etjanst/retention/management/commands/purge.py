@@ -22,5 +22,8 @@ class Command(BaseCommand):
                 count = due_cases(rule, now=now).count()
                 self.stdout.write(f"{rule}: {count} ärenden att gallra")
             return
+        from etjanst.people.extract import delete_old_extracts
+
         count = purge_due(batch_size=batch_size, by="manage.py purge")
-        self.stdout.write(f"{count} ärenden gallrade")
+        extracts = delete_old_extracts()
+        self.stdout.write(f"{count} ärenden gallrade, {extracts} gamla registerutdrag borttagna")
