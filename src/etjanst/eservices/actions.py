@@ -65,6 +65,7 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
         eservice.max_attachments_total_mb = data["max_attachments_total_mb"]
     eservice.login = data.get("login", eservice.login)
     eservice.requires_signing = data.get("requires_signing", eservice.requires_signing)
+    eservice.eid_loa = data.get("eid_loa", eservice.eid_loa)
     _save_valid(eservice)
     current = eservice.versions.filter(published_at__isnull=False).order_by("-number").first()
     if current is not None and current.form == data["form"]:
@@ -94,5 +95,6 @@ def export_eservice(*, eservice: EService) -> dict:
         "max_attachments_total_mb": eservice.max_attachments_total_mb,
         "login": eservice.login,
         "requires_signing": eservice.requires_signing,
+        "eid_loa": eservice.eid_loa,
         "form": version.form if version else {"steps": []},
     }
