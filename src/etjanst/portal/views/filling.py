@@ -15,8 +15,8 @@ from etjanst.cases import actions as case_actions
 from etjanst.cases.models import Attachment
 from etjanst.cases.signing import signing_request
 from etjanst.eid import bankid_login
-from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.assurance import level_of
+from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.contrib.bankid.messages import message_for
 from etjanst.eservices.engine import validate_answers, visible_questions
 from etjanst.eservices.models import EService
