@@ -44,7 +44,7 @@ def _needs_login(request: HttpRequest, eservice: EService, next_url: str):
                 "med. Logga in med en annan e-legitimation."
             ),
         )
-        return redirect(f"{reverse('portal:login')}?{urlencode({'next': next_url})}")
+        return redirect(f"{reverse('portal:login')}?{urlencode({'next': next_url, 'igen': 1})}")
     person = request.person
     if person is not None and not person.has_personnummer and eservice.needs_personnummer:
         messages.warning(request, personnummer_needed_message())

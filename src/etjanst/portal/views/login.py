@@ -23,7 +23,8 @@ def _next(request) -> str:
 
 def login_choice(request):
     next_url = _next(request)
-    if request.person is not None:
+    # "igen": an e-service asks for a stronger login than the one made.
+    if request.person is not None and not request.GET.get("igen"):
         return redirect(next_url)
     options = [option for m in enabled_methods() for option in m.login_options(next_url)]
     return render(request, "portal/login.html", {"options": options, "next": next_url})
