@@ -3,6 +3,8 @@ and requests, Swedish and foreign persons, the level of assurance, the
 e-services that need a personnummer, and Single Logout."""
 
 import base64
+import html
+import re
 import zlib
 from urllib.parse import parse_qsl, urlsplit
 
@@ -159,17 +161,24 @@ def test_logout_ends_the_session_at_the_idp_too(client, saml):
     post_to_acs(client, saml.respond(token, PNR))
     out = client.post(reverse("portal:logout"))
     assert PERSON_KEY not in client.session
-    assert out["Location"].startswith(saml.entity_id("freja") + "/slo?")
+    # A page with a link to the IdP (a redirect would break the CSP's form-action).
+    assert out.status_code == 200
+    assert "Du är utloggad" in out.content.decode()
+    slo = re.search(r'href="([^"]+/slo\?[^"]+)"', out.content.decode()).group(1)
+    slo = html.unescape(slo)
+    assert slo.startswith(saml.entity_id("freja") + "/slo?")
     # The browser visits the IdP, which answers with a signed LogoutResponse.
-    at_idp = httpx.get(out["Location"])
+    at_idp = httpx.get(slo)
     assert at_idp.status_code == 302
     back = at_idp.headers["Location"]
     assert back.startswith("http://testserver/logga-in/saml/slo/?")
     home = client.get(back.removeprefix("http://testserver"))
     assert home["Location"] == reverse("portal:catalogue")
     page = client.get(home["Location"]).content.decode()
-    assert "Du är utloggad" in page
-    assert "bekräftade inte utloggningen" not in page
+    assert "Du är utloggad även hos e-legitimationen." in page
+    # A LogoutResponse that is not the IdP's is not believed.
+    home = client.get(reverse("portal:saml_slo"), {"SAMLResponse": "bm9wZQ=="})
+    assert "bekräftade inte utloggningen" in client.get(home["Location"]).content.decode()
 
 
 def test_an_unknown_or_disabled_identity_provider_is_explained(client, saml, settings):

@@ -38,8 +38,12 @@ def logout_view(request):
         messages.success(
             request, _("Du är utloggad. Stäng webbläsaren om du använder en delad dator.")
         )
-        if idp_logout:  # Single Logout: end the session at the identity provider too
-            return redirect(idp_logout)
+        if idp_logout:
+            # Single Logout: the resident ends the session at the identity
+            # provider too. A link, not a redirect: the CSP's form-action
+            # 'self' blocks a form submission redirected to another site.
+            request.person = None
+            return render(request, "portal/saml_logout.html", {"idp_logout": idp_logout})
         return redirect("portal:catalogue")
     return render(request, "portal/logout.html")
 

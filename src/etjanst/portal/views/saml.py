@@ -91,7 +91,9 @@ def saml_slo(request):
     """Single Logout: the IdP's LogoutResponse after we logged out."""
     _saml_enabled()
     answer = request.GET.get("SAMLResponse")
-    if answer is not None and not sp.logout_response_ok(base_url(request), answer):
+    if answer is not None and sp.logout_response_ok(base_url(request), answer):
+        messages.success(request, _("Du är utloggad även hos e-legitimationen."))
+    else:
         messages.warning(
             request,
             _(
