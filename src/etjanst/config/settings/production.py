@@ -3,7 +3,9 @@
 `manage.py check --deploy` passes without warnings. The simulators and debug
 tools cannot be switched on here: see the checks at the bottom."""
 
+import json
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -38,3 +40,19 @@ refuse_development_tools(INSTALLED_APPS + MIDDLEWARE)
 # BankID must be the real service (test or production), never a simulator.
 if urlsplit(BANKID["BASE_URL"]).hostname not in {"appapi2.bankid.com", "appapi2.test.bankid.com"}:  # noqa: F405
     raise ImproperlyConfigured("BANKID_BASE_URL must point at BankID's test or production service.")
+
+# The SAML identity providers must be real ones (metadata over HTTPS or from a
+# file), never the local simulator; and the SP needs a stable address.
+_saml_idps = SAML["IDPS"].strip()  # noqa: F405
+if _saml_idps and not _saml_idps.startswith("["):
+    _saml_idps = Path(_saml_idps).read_text(encoding="utf-8")
+for _idp in json.loads(_saml_idps or "[]"):
+    for _address in (_idp.get("metadata_url", ""), _idp.get("entity_id", "")):
+        if urlsplit(_address).hostname in {"localhost", "127.0.0.1", "::1"}:
+            raise ImproperlyConfigured(
+                "SAML_IDPS must name real identity providers, never the local simulator."
+            )
+    if _idp.get("metadata_url", "").startswith("http://"):
+        raise ImproperlyConfigured("SAML_IDPS: fetch metadata over HTTPS (metadata_url).")
+if "saml" in ETJANST_EID_METHODS and not SAML["BASE_URL"].startswith("https://"):  # noqa: F405
+    raise ImproperlyConfigured("SAML_BASE_URL must be the site's https:// address.")

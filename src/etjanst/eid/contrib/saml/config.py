@@ -192,9 +192,12 @@ def sp_config(base: str) -> SPConfig:
     key = (base, json.dumps(saml, sort_keys=True, default=str))
     max_age = float(saml.get("METADATA_CACHE_SECONDS", 6 * 3600))
     cached = _configs.get(key)
-    if cached and time.time() - cached[0] < max_age:
+    if cached and time.time() < cached[0]:
         return cached[1]
-    files = sorted({str(path) for idp in identity_providers() if (path := metadata_file(idp))})
+    paths = [metadata_file(idp) for idp in identity_providers()]
+    files = sorted({str(path) for path in paths if path})
+    if None in paths:  # an IdP without metadata: try again in a minute, not in hours
+        max_age = min(max_age, 60)
     municipality = settings.ETJANST_MUNICIPALITY
     key_file, cert_file = saml.get("KEY", ""), saml.get("CERT", "")
     if not key_file or not cert_file:
@@ -248,5 +251,5 @@ def sp_config(base: str) -> SPConfig:
     conf = SPConfig()
     conf.load(config)
     conf.attribute_converters = attribute_converters()
-    _configs[key] = (time.time(), conf)
+    _configs[key] = (time.time() + max_age, conf)
     return conf
