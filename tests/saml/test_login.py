@@ -200,3 +200,14 @@ def test_metadata_that_cannot_be_fetched_makes_only_that_idp_unavailable(client,
     assert answer["Location"].startswith(reverse("portal:login"))
     answer = client.get(reverse("portal:saml_login", args=["telia"]), {"next": "/"})
     assert answer["Location"].startswith(saml.entity_id("telia") + "/sso?")
+
+
+def test_metadata_is_used_only_when_its_signature_verifies(client, saml, settings):
+    idps = [dict(idp) for idp in settings.SAML["IDPS"]]
+    idps[0]["metadata_cert"] = str(saml.keys["freja"][1])  # the right signer
+    idps[1]["metadata_cert"] = str(saml.keys["eidas"][1])  # not Telia's signer
+    settings.SAML = {**settings.SAML, "IDPS": idps}
+    answer = client.get(reverse("portal:saml_login", args=["freja"]), {"next": "/"})
+    assert answer["Location"].startswith(saml.entity_id("freja") + "/sso?")
+    answer = client.get(reverse("portal:saml_login", args=["telia"]), {"next": "/"})
+    assert answer["Location"].startswith(reverse("portal:login"))

@@ -41,10 +41,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml, samlp
 from saml2.config import IdPConfig
-from saml2.metadata import entity_descriptor
+from saml2.metadata import entity_descriptor, sign_entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT
 from saml2.server import Server
-from saml2.sigver import get_xmlsec_binary
+from saml2.sigver import get_xmlsec_binary, security_context
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from etjanst.eid.assurance import (
@@ -334,9 +334,15 @@ class SAMLSimulator:
             return self._servers[idp_id]
 
     def idp_metadata(self, idp_id: str) -> str:
+        """The IdP's metadata, signed with its own key (as a federation signs
+        its metadata: SAML["IDPS"] may name the certificate to check it with)."""
         idp = self.idp(idp_id)
         assert idp is not None
-        return str(entity_descriptor(self._config(idp, with_sp=False)))
+        conf = self._config(idp, with_sp=False)
+        _, signed = sign_entity_descriptor(
+            entity_descriptor(conf), None, security_context(conf), SIG_RSA_SHA256, DIGEST_SHA256
+        )
+        return str(signed)
 
     # ---- the protocol -----------------------------------------------------
     def receive(self, idp_id: str, query: dict[str, str]) -> str:

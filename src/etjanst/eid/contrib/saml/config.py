@@ -119,7 +119,9 @@ def metadata_file(idp: IdentityProvider) -> Path | None:
     cached copy; with none, the IdP is unavailable (None)."""
     if idp.metadata_file:
         return Path(idp.metadata_file)
-    cached = _cache_dir() / (hashlib.sha256(idp.metadata_url.encode()).hexdigest()[:32] + ".xml")
+    # Named after the address and the certificate it was verified with.
+    source = f"{idp.metadata_url}|{idp.metadata_cert}"
+    cached = _cache_dir() / (hashlib.sha256(source.encode()).hexdigest()[:32] + ".xml")
     max_age = float(settings.SAML.get("METADATA_CACHE_SECONDS", 6 * 3600))
     with _metadata_lock:
         if cached.exists() and time.time() - cached.stat().st_mtime < max_age:
