@@ -181,6 +181,43 @@ def test_logout_ends_the_session_at_the_idp_too(client, saml):
     assert "bekräftade inte utloggningen" in client.get(home["Location"]).content.decode()
 
 
+def test_a_replayed_or_unsigned_logout_response_is_not_believed(client, saml):
+    token = start_login(client, saml, "freja")
+    post_to_acs(client, saml.respond(token, PNR))
+    out = client.post(reverse("portal:logout"))
+    slo = html.unescape(re.search(r'href="([^"]+/slo\?[^"]+)"', out.content.decode()).group(1))
+    back = httpx.get(slo).headers["Location"].removeprefix("http://testserver")
+    query = dict(parse_qsl(urlsplit(back).query))
+    unsigned = {k: v for k, v in query.items() if k not in ("Signature", "SigAlg")}
+    home = client.get(reverse("portal:saml_slo"), unsigned)
+    assert "bekräftade inte utloggningen" in client.get(home["Location"]).content.decode()
+    home = client.get(back)  # its LogoutRequest was already answered
+    assert "bekräftade inte utloggningen" in client.get(home["Location"]).content.decode()
+
+
+def test_the_idp_can_end_the_session_single_logout_from_the_idp(client, saml, caplog):
+    token = start_login(client, saml, "freja")
+    post_to_acs(client, saml.respond(token, PNR))
+    # Another person's LogoutRequest does not log this browser out…
+    other = saml.idp_initiated_logout("freja", "194105199121")
+    answer = client.get(other.removeprefix("http://testserver"))
+    assert answer["Location"].startswith(saml.entity_id("freja") + "/slo?SAMLResponse=")
+    assert PERSON_KEY in client.session
+    # …an unsigned one is refused and logged…
+    query = dict(parse_qsl(urlsplit(saml.idp_initiated_logout("freja", PNR)).query))
+    query.pop("Signature")
+    answer = client.get(reverse("portal:saml_slo"), query)
+    assert answer["Location"] == reverse("portal:catalogue")
+    assert PERSON_KEY in client.session
+    assert any("reason=signature" in r.getMessage() for r in caplog.records)
+    # …and the person's own logs them out, with a signed answer to the IdP.
+    mine = saml.idp_initiated_logout("freja", PNR)
+    answer = client.get(mine.removeprefix("http://testserver"))
+    assert PERSON_KEY not in client.session
+    at_idp = httpx.get(answer["Location"])
+    assert at_idp.status_code == 200 and "Du är utloggad" in at_idp.text
+
+
 def test_an_unknown_or_disabled_identity_provider_is_explained(client, saml, settings):
     answer = client.get(reverse("portal:saml_login", args=["okand"]), {"next": "/"})
     assert answer.status_code == 302

@@ -15,13 +15,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from saml2 import saml
 
 from .assurance import LOA3, accepted_for
 from .base import EIDMethod, LoginOption
 from .contrib.saml import sp
 from .contrib.saml.config import IdentityProvider, base_url, identity_provider, identity_providers
 from .registry import eid_methods
-from .session import client_ip, login
+from .session import client_ip, login, logout
 
 logger = logging.getLogger(__name__)
 security_log = logging.getLogger("etjanst.security")
@@ -211,16 +212,20 @@ def _refused(request, idp, reason: str, detail: str, next_url: str) -> Outcome:
     return Outcome(ok=False, next_url=next_url, message=message_for(reason), reason=reason)
 
 
-def logout_url(request: HttpRequest, saml_session: dict | None) -> str | None:
-    """The IdP's Single Logout address for a session logged in through it
-    (taken before the session is flushed), or None."""
+LOGOUT_KEY = "etjanst_saml_logout"
+
+
+def start_logout(request: HttpRequest, saml_session: dict | None) -> str | None:
+    """After the local logout: the IdP's Single Logout address for a session
+    that logged in through it (`saml_session` taken before the session was
+    flushed), or None. The LogoutRequest's ID is kept for its answer."""
     if not saml_session:
         return None
     idp = identity_provider(saml_session.get("idp", ""))
     if idp is None:
         return None
     try:
-        return sp.logout_request_url(
+        logout_request = sp.logout_request(
             base_url(request),
             idp,
             name_id=saml_session.get("name_id", ""),
@@ -230,3 +235,33 @@ def logout_url(request: HttpRequest, saml_session: dict | None) -> str | None:
     except Exception as exc:  # the local logout is done whatever the IdP says
         logger.warning("SAML logout request to %s failed (%s)", idp.id, type(exc).__name__)
         return None
+    if logout_request is None:
+        return None
+    request.session[LOGOUT_KEY] = {"idp": idp.id, "id": logout_request.id}
+    return logout_request.url
+
+
+def logout_confirmed(request: HttpRequest, query: dict) -> bool:
+    """Whether the IdP's LogoutResponse answers our LogoutRequest, signed."""
+    pending = request.session.pop(LOGOUT_KEY, None)
+    idp = identity_provider(pending["idp"]) if pending else None
+    if idp is None:
+        return False
+    return sp.logout_response_ok(base_url(request), query, idp=idp, request_id=pending["id"])
+
+
+def idp_logout(request: HttpRequest, query: dict) -> str | None:
+    """A LogoutRequest from an IdP (front-channel): log this browser out when
+    it is the session the IdP names; returns where to send our answer."""
+    try:
+        result = sp.answer_logout_request(base_url(request), query, identity_providers())
+    except sp.Refused as exc:
+        _refused(request, None, exc.reason, f"LogoutRequest: {exc.detail}", "/")
+        return None
+    saml_session = request.session.get(SESSION_KEY) or {}
+    idp = identity_provider(saml_session.get("idp", ""))
+    name_id = saml_session.get("name_id", "")
+    ours = idp is not None and idp.entity_id == result.issuer and name_id
+    if ours and saml.name_id_from_string(name_id).text == result.name_id:
+        logout(request)
+    return result.answer_url

@@ -33,8 +33,9 @@ def login_choice(request):
 def logout_view(request):
     if request.method == "POST":
         bankid_login.cancel_order(request)
-        idp_logout = saml_login.logout_url(request, request.session.get(saml_login.SESSION_KEY))
+        saml_session = request.session.get(saml_login.SESSION_KEY)
         logout(request)
+        idp_logout = saml_login.start_logout(request, saml_session)
         messages.success(
             request, _("Du är utloggad. Stäng webbläsaren om du använder en delad dator.")
         )

@@ -88,10 +88,14 @@ def saml_metadata(request):
 @never_cache
 @require_GET
 def saml_slo(request):
-    """Single Logout: the IdP's LogoutResponse after we logged out."""
+    """Single Logout: the IdP's LogoutResponse after we logged out, or a
+    LogoutRequest from the IdP."""
     _saml_enabled()
-    answer = request.GET.get("SAMLResponse")
-    if answer is not None and sp.logout_response_ok(base_url(request), answer):
+    query = request.GET.dict()
+    if "SAMLRequest" in query:
+        answer_url = saml_login.idp_logout(request, query)
+        return redirect(answer_url) if answer_url else redirect("portal:catalogue")
+    if "SAMLResponse" in query and saml_login.logout_confirmed(request, query):
         messages.success(request, _("Du är utloggad även hos e-legitimationen."))
     else:
         messages.warning(

@@ -29,6 +29,7 @@ import base64
 import datetime
 import hashlib
 import html
+import re
 import secrets
 import threading
 import time
@@ -416,12 +417,7 @@ class SAMLSimulator:
                 in_response_to = "_" + secrets.token_hex(16)
             elif defect == "unsolicited":
                 in_response_to = None
-            name_id = saml.NameID(
-                format=NAMEID_FORMAT_PERSISTENT,
-                sp_name_qualifier=pending.sp_entity_id,
-                name_qualifier=self.entity_id(signer_id(signer)),
-                text=hashlib.sha256(f"{idp.id}:{person_key}".encode()).hexdigest()[:32],
-            )
+            name_id = self.name_id(idp.id, person_key, pending.sp_entity_id)
             signer.defect, signer.replay_id = defect, replay_id
             try:
                 response = signer.create_authn_response(
@@ -505,6 +501,35 @@ class SAMLSimulator:
         )
         return dict(info["headers"])["Location"]
 
+    def name_id(self, idp_id: str, person_key: str, sp_entity_id: str) -> saml.NameID:
+        """The persistent NameID the IdP gives a test person at a service provider."""
+        return saml.NameID(
+            format=NAMEID_FORMAT_PERSISTENT,
+            sp_name_qualifier=sp_entity_id,
+            name_qualifier=self.entity_id(idp_id),
+            text=hashlib.sha256(f"{idp_id}:{person_key}".encode()).hexdigest()[:32],
+        )
+
+    def idp_initiated_logout(self, idp_id: str, person_key: str) -> str:
+        """The SP's SLO address with a signed LogoutRequest from the IdP for a
+        test person (the IdP's session ended elsewhere)."""
+        server = self.server(idp_id)
+        sp_entity_id = re.search(r'entityID="([^"]+)"', self._sp_metadata).group(1)
+        destination = server.metadata.single_logout_service(
+            sp_entity_id, BINDING_HTTP_REDIRECT, "spsso"
+        )[0]["location"]
+        _request_id, request = server.create_logout_request(
+            destination,
+            sp_entity_id,
+            name_id=self.name_id(idp_id, person_key, sp_entity_id),
+            reason="urn:oasis:names:tc:SAML:2.0:logout:user",
+            sign=False,
+        )
+        info = server.apply_binding(
+            BINDING_HTTP_REDIRECT, str(request), destination, "", sign=True, sigalg=SIG_RSA_SHA256
+        )
+        return dict(info["headers"])["Location"]
+
     # ---- lifecycle --------------------------------------------------------
     def stop(self) -> None:
         if self._http is not None:
@@ -513,10 +538,6 @@ class SAMLSimulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._http = self._thread = None
-
-
-def signer_id(server: _IdPServer) -> str:
-    return server.config.entityid.rsplit("/", 1)[-1]
 
 
 # ---- the HTTP listener --------------------------------------------------------------
@@ -653,6 +674,10 @@ class _Handler(BaseHTTPRequestHandler):
                     f"{html.escape(str(error))}</p>",
                 )
             return self._html(200, f"Logga in med {idp.name}", _picker(idp, token))
+        if action == "slo" and "SAMLResponse" in query:
+            return self._html(
+                200, "Utloggad", '<h1>Utloggad</h1><p role="status">Du är utloggad.</p>'
+            )
         if action == "slo":
             try:
                 location = self.simulator.logout(idp.id, query)

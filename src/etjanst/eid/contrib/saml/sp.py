@@ -20,7 +20,7 @@ from saml2.client import Saml2Client
 from saml2.metadata import entity_descriptor, sign_entity_descriptor
 from saml2.response import StatusError, UnsolicitedResponse
 from saml2.samlp import RequestedAuthnContext
-from saml2.sigver import SignatureError, security_context
+from saml2.sigver import SignatureError, security_context, verify_redirect_signature
 from saml2.time_util import str_to_time
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 from saml2.xmldsig import SIG_RSA_SHA256
@@ -244,11 +244,17 @@ def _remember_assertion(idp: IdentityProvider, assertion) -> None:
 # ---- Single Logout -------------------------------------------------------------
 
 
-def logout_request_url(
+@dataclass(frozen=True)
+class LogoutRequest:
+    id: str
+    url: str
+
+
+def logout_request(
     base: str, idp: IdentityProvider, *, name_id: str, session_index: str, relay_state: str
-) -> str | None:
-    """Where to send the browser to end the IdP session too, or None when the
-    IdP has no HTTP-Redirect Single Logout endpoint."""
+) -> LogoutRequest | None:
+    """A signed LogoutRequest (HTTP-Redirect) to end the IdP session too, or
+    None when the IdP has no HTTP-Redirect Single Logout endpoint."""
     saml_client = client(base)
     endpoints = saml_client.metadata.single_logout_service(
         idp.entity_id, BINDING_HTTP_REDIRECT, "idpsso"
@@ -256,7 +262,7 @@ def logout_request_url(
     if not endpoints or not name_id:
         return None
     destination = endpoints[0]["location"]
-    _request_id, request = saml_client.create_logout_request(
+    request_id, request = saml_client.create_logout_request(
         destination,
         idp.entity_id,
         name_id=saml.name_id_from_string(name_id),
@@ -272,17 +278,96 @@ def logout_request_url(
         sign=True,
         sigalg=SIG_RSA_SHA256,
     )
-    return dict(info["headers"])["Location"]
+    return LogoutRequest(id=request_id, url=dict(info["headers"])["Location"])
 
 
-def logout_response_ok(base: str, encoded: str) -> bool:
-    """Whether a LogoutResponse from an IdP is valid and says Success."""
-    saml_client = client(base)
+def _redirect_signature_ok(saml_client: Saml2Client, entity_id: str, query: dict) -> bool:
+    """pysaml2 does not check HTTP-Redirect signatures on what an SP
+    receives: check them against the IdP's signing certificates."""
+    if not query.get("Signature") or not query.get("SigAlg"):
+        return False
+    keys = ("SAMLRequest", "SAMLResponse", "RelayState", "SigAlg", "Signature")
+    message = {key: query[key] for key in keys if key in query}
+    certificates = saml_client.metadata.certs(entity_id, "idpsso", "signing")
     try:
-        response = saml_client.parse_logout_request_response(encoded, BINDING_HTTP_REDIRECT)
+        return any(
+            verify_redirect_signature(message, saml_client.sec.sec_backend, cert)
+            for _name, cert in certificates
+        )
+    except Exception:
+        return False
+
+
+def logout_response_ok(base: str, query: dict, *, idp: IdentityProvider, request_id: str) -> bool:
+    """Whether the IdP's LogoutResponse (HTTP-Redirect) is signed by it,
+    answers our LogoutRequest and says Success."""
+    saml_client = client(base)
+    if not _redirect_signature_ok(saml_client, idp.entity_id, query):
+        return False
+    try:
+        response = saml_client.parse_logout_request_response(
+            query.get("SAMLResponse", ""), BINDING_HTTP_REDIRECT
+        )
     except Exception as exc:
         logger.info("SAML LogoutResponse refused (%s)", type(exc).__name__)
         return False
+    if response is None:
+        return False
+    message = response.response
     return bool(
-        response is not None and response.response.status.status_code.value == samlp.STATUS_SUCCESS
+        message.issuer is not None
+        and message.issuer.text == idp.entity_id
+        and message.in_response_to == request_id
+        and message.status.status_code.value == samlp.STATUS_SUCCESS
+    )
+
+
+@dataclass(frozen=True)
+class IdPLogout:
+    """A LogoutRequest the IdP sent: whom it names, and our answer."""
+
+    issuer: str
+    name_id: str  # the NameID's value
+    answer_url: str
+
+
+def answer_logout_request(base: str, query: dict, idps: list[IdentityProvider]) -> IdPLogout:
+    """Check an IdP-initiated LogoutRequest (HTTP-Redirect, signed by one of
+    `idps`) and build the signed LogoutResponse to send back."""
+    saml_client = client(base)
+    try:
+        parsed = saml_client.parse_logout_request(
+            query.get("SAMLRequest", ""), BINDING_HTTP_REDIRECT
+        )
+    except Exception as exc:
+        raise Refused("invalid", type(exc).__name__) from exc
+    if parsed is None:
+        raise Refused("invalid", "LogoutRequest not accepted by pysaml2")
+    message = parsed.message
+    issuer = message.issuer.text if message.issuer is not None else ""
+    idp = next((idp for idp in idps if idp.entity_id == issuer), None)
+    if idp is None:
+        raise Refused("issuer", "LogoutRequest from an unknown issuer")
+    if not _redirect_signature_ok(saml_client, idp.entity_id, query):
+        raise Refused("signature", "LogoutRequest signature")
+    endpoints = saml_client.metadata.single_logout_service(
+        idp.entity_id, BINDING_HTTP_REDIRECT, "idpsso"
+    )
+    if not endpoints:
+        raise Refused("invalid", "no HTTP-Redirect SLO endpoint for the answer")
+    destination = endpoints[0].get("response_location") or endpoints[0]["location"]
+    response = saml_client.create_logout_response(message, [BINDING_HTTP_REDIRECT])
+    info = saml_client.apply_binding(
+        BINDING_HTTP_REDIRECT,
+        str(response),
+        destination,
+        query.get("RelayState", ""),
+        response=True,
+        sign=True,
+        sigalg=SIG_RSA_SHA256,
+    )
+    return IdPLogout(
+        issuer=issuer,
+        name_id=message.name_id.text if message.name_id is not None else "",
+        answer_url=dict(info["headers"])["Location"],
     )
