@@ -168,9 +168,11 @@ def test_acs_needs_a_posted_response(client, saml):
     assert client.post(reverse("portal:saml_acs"), {}).status_code == 400
 
 
-def test_an_unknown_or_used_finish_token_is_refused(client, saml):
-    start_login(client, saml, "freja")
+def test_an_unknown_finish_token_is_refused_and_the_login_still_finishes(client, saml):
+    token = start_login(client, saml, "freja")
     answer = client.get(reverse("portal:saml_finish"), {"svar": "gissat"})
     assert answer.status_code == 302
     page = client.get(answer["Location"])
     assert "Inloggningen tog för lång tid" in page.content.decode()
+    assert post_to_acs(client, saml.respond(token, PNR))["Location"] == "/"
+    assert PERSON_KEY in client.session

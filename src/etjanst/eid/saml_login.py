@@ -164,11 +164,13 @@ def finish(request: HttpRequest, token: str) -> Outcome:
     and log the person in, or refuse with a message."""
     key = f"saml-posted:{token}"
     encoded = cache.get(key) if token else None
+    if encoded is None:  # a guessed or used token must not end a login in progress
+        outstanding = request.session.get(REQUEST_KEY)
+        next_url = outstanding["next"] if outstanding else "/"
+        return _refused(request, None, "expired", "no posted response for the token", next_url)
     cache.delete(key)
     outstanding = request.session.pop(REQUEST_KEY, None)
     next_url = outstanding["next"] if outstanding else "/"
-    if encoded is None:
-        return _refused(request, None, "expired", "no posted response for the token", next_url)
     if outstanding is None:
         return _refused(request, None, "unsolicited", "no outstanding request", next_url)
     idp = identity_provider(outstanding["idp"])
