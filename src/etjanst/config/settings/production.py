@@ -54,5 +54,8 @@ for _idp in json.loads(_saml_idps or "[]"):
             )
     if _idp.get("metadata_url", "").startswith("http://"):
         raise ImproperlyConfigured("SAML_IDPS: fetch metadata over HTTPS (metadata_url).")
-if "saml" in ETJANST_EID_METHODS and not SAML["BASE_URL"].startswith("https://"):  # noqa: F405
-    raise ImproperlyConfigured("SAML_BASE_URL must be the site's https:// address.")
+if "saml" in ETJANST_EID_METHODS:  # noqa: F405
+    if not SAML["BASE_URL"].startswith("https://"):  # noqa: F405
+        raise ImproperlyConfigured("SAML_BASE_URL must be the site's https:// address.")
+    if not (SAML["KEY"] and SAML["CERT"]):  # noqa: F405
+        raise ImproperlyConfigured("SAML_KEY and SAML_CERT must name the SP's key and certificate.")
