@@ -79,6 +79,17 @@ def test_a_defective_response_is_refused_and_logged_as_a_security_event(
     assert event.levelno == logging.WARNING
 
 
+def test_unencrypted_assertions_are_refused_when_encryption_is_required(
+    client, saml, caplog, settings
+):
+    settings.SAML = {**settings.SAML, "WANT_ASSERTIONS_ENCRYPTED": True}
+    token = start_login(client, saml, "freja")  # Freja (simulated) does not encrypt
+    refused(client, saml.respond(token, PNR), caplog, reason="not_encrypted", message=UNTRUSTED)
+    token = start_login(client, saml, "telia")  # Telia (simulated) does
+    assert post_to_acs(client, saml.respond(token, PNR))["Location"] == "/"
+    assert PERSON_KEY in client.session
+
+
 def test_a_replayed_assertion_id_is_refused(client, saml, caplog):
     token = start_login(client, saml, "freja")
     first = saml.respond(token, PNR)

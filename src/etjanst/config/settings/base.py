@@ -245,6 +245,7 @@ SAML = {
     "METADATA_CACHE_DIR": os.environ.get("SAML_METADATA_CACHE_DIR", str(VAR_DIR / "saml-metadata")),
     "CLOCK_SKEW": int(os.environ.get("SAML_CLOCK_SKEW", 60)),
     "WANT_RESPONSE_SIGNED": env_bool("SAML_WANT_RESPONSE_SIGNED", True),
+    "WANT_ASSERTIONS_ENCRYPTED": env_bool("SAML_WANT_ASSERTIONS_ENCRYPTED", False),
     "XMLSEC_BINARY": os.environ.get("SAML_XMLSEC_BINARY", ""),
 }
 

@@ -8,11 +8,13 @@ reason's Swedish message and logs a security event."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import logging
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml, samlp
@@ -164,6 +166,8 @@ def process_response(
 
     message = response.response
     assertion = response.assertion
+    if settings.SAML.get("WANT_ASSERTIONS_ENCRYPTED") and not _was_encrypted(encoded):
+        raise Refused("not_encrypted", "the assertion was not encrypted")
     acs = acs_url(base)
     issuers = {message.issuer.text if message.issuer else None, assertion.issuer.text}
     if issuers - {None} != {idp.entity_id}:
@@ -221,6 +225,16 @@ def process_response(
         session_index=statement.session_index or "",
         attributes=attributes,
     )
+
+
+def _was_encrypted(encoded: str) -> bool:
+    """Whether the posted Response carried its assertion encrypted only
+    (pysaml2 forgets that once it has decrypted it)."""
+    try:
+        raw = samlp.response_from_string(base64.b64decode(encoded))
+    except Exception:
+        return False
+    return bool(raw is not None and raw.encrypted_assertion and not raw.assertion)
 
 
 def _remember_assertion(idp: IdentityProvider, assertion) -> None:
