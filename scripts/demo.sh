@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Set up and start the demo: SQLite in var/, demo content, the web server,
-# a background-task worker, a local mail server and the BankID simulator
-# (it makes its own certificates in var/bankid). Ctrl-C stops them all.
+# a background-task worker, a local mail server, the BankID simulator
+# (it makes its own certificates in var/bankid) and the local SAML identity
+# providers for Freja eID+, Telia and eIDAS (keys in var/saml). Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=etjanst.config.settings.dev
 export EMAIL_HOST=127.0.0.1 EMAIL_PORT=${EMAIL_PORT:-1025}
 BANKID_APP_PORT=${BANKID_APP_PORT:-8444}
+SAML_IDP_PORT=${SAML_IDP_PORT:-8446}
+export SAML_SIMULATOR_URL=http://127.0.0.1:$SAML_IDP_PORT
 mkdir -p var/mail var/static var/media
 
 $PY manage.py migrate --no-input -v 0
@@ -26,6 +29,9 @@ $PY -m etjanst.simulators.mailbox --port "$EMAIL_PORT" --folder var/mail & pids+
 $PY -m etjanst.simulators.bankid --folder var/bankid --api-port 8443 --app-port "$BANKID_APP_PORT" \
   >/dev/null & pids+=($!)
 $PY -m etjanst.simulators.navet --folder var/navet --port 8445 >/dev/null & pids+=($!)
+# It also makes the demo SP's own key pair (var/saml/sp*.pem) on first start.
+$PY -m etjanst.simulators.saml --folder var/saml --port "$SAML_IDP_PORT" \
+  --sp-metadata http://127.0.0.1:8000/logga-in/saml/metadata/ >/dev/null & pids+=($!)
 $PY manage.py db_worker --no-reload --no-startup-delay --interval 0.5 & pids+=($!)
 $PY manage.py runserver --noreload 127.0.0.1:8000 & pids+=($!)
 sleep 2
@@ -45,6 +51,8 @@ cat <<TXT
       "Ansökan om plats i fritidshem" hämtar namn, adress och barn därifrån.
       Olof Åberg (19760121-2397) har två barn; Elin Karlsson (19661125-2666)
       har skyddade personuppgifter.
+    Freja eID+, Telia och utländsk e-legitimation (simulerade): välj dem på /logga-in/
+      och välj en testperson på inloggningssidan ($SAML_SIMULATOR_URL/).
   Tryck Ctrl-C för att stänga allt.
 
 TXT

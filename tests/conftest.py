@@ -41,6 +41,17 @@ def bankid_simulator(tmp_path_factory):
     simulator.stop()
 
 
+@pytest.fixture(scope="session")
+def saml_simulator(tmp_path_factory):
+    """The local SAML identity providers (Freja eID+, Telia, eIDAS) on a free
+    loopback port, with their own fresh keys and the SP's key pair."""
+    from etjanst.simulators.saml import start
+
+    simulator = start(tmp_path_factory.mktemp("saml-keys"))
+    yield simulator
+    simulator.stop()
+
+
 @pytest.fixture
 def run_tasks(transactional_db):
     """Drain the task queue with the real worker (django-tasks-db), as the

@@ -108,6 +108,30 @@ def test_production_refuses_a_bankid_simulator():
     assert ok.returncode == 0, ok.stderr
 
 
+def test_production_refuses_the_local_saml_identity_providers():
+    local = '[{"id": "freja", "name": "Freja eID+", "entity_id": "http://127.0.0.1:8445/freja", "metadata_url": "http://127.0.0.1:8445/freja/metadata"}]'
+    real = '[{"id": "freja", "name": "Freja eID+", "entity_id": "https://idp.example.se/freja", "metadata_url": "https://md.swedenconnect.se/role/idp.xml"}]'
+    env = {
+        **PRODUCTION_ENV,
+        "ETJANST_EID_METHODS": "bankid,saml",
+        "SAML_KEY": "/etc/etjanst/sp-key.pem",
+        "SAML_CERT": "/etc/etjanst/sp.pem",
+    }
+    result = manage("check", env={**env, "SAML_IDPS": local, "SAML_BASE_URL": "https://e.se"})
+    assert result.returncode != 0
+    assert "never the local simulator" in result.stderr
+    result = manage("check", env={**env, "SAML_IDPS": real})
+    assert result.returncode != 0
+    assert "SAML_BASE_URL" in result.stderr
+    result = manage(
+        "check", env={**env, "SAML_IDPS": real, "SAML_BASE_URL": "https://e.se", "SAML_KEY": ""}
+    )
+    assert result.returncode != 0
+    assert "SAML_KEY" in result.stderr
+    ok = manage("check", env={**env, "SAML_IDPS": real, "SAML_BASE_URL": "https://e.se"})
+    assert ok.returncode == 0, ok.stderr
+
+
 def test_a_shared_database_cache_can_be_chosen():
     result = manage(
         "shell",

@@ -104,6 +104,8 @@ def test_every_demo_eservice_first_step_and_its_errors(site, demo):
         site.visit(f"/e-tjanster/{eservice.slug}/")
         expect(page.get_by_role("heading", level=1)).to_have_text(eservice.name)
         assert_reflows(page)
+        if eservice.offers_anonymity:
+            page.get_by_label("Nej, jag lämnar mina uppgifter").check()
         with site.navigation():
             page.get_by_role("button", name="Starta").click()
         expect(page.get_by_text("Steg 1 av")).to_be_visible()

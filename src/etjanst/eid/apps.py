@@ -7,4 +7,5 @@ class EIDConfig(AppConfig):
     verbose_name = _("E-legitimation")
 
     def ready(self) -> None:
-        from . import bankid_login  # noqa: F401  (registers the BankID method)
+        # Registers the BankID method and the SAML e-IDs.
+        from . import bankid_login, saml_login  # noqa: F401

@@ -83,6 +83,7 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
     for field in ("offers_anonymity", "messages_enabled", "draft_retention_days"):
         if field in data:
             setattr(eservice, field, data[field])
+    eservice.eid_loa = data.get("eid_loa", eservice.eid_loa)
     _save_valid(eservice)
     current = eservice.versions.filter(published_at__isnull=False).order_by("-number").first()
     if current is not None and current.form == data["form"]:
@@ -142,5 +143,6 @@ def export_eservice(*, eservice: EService) -> dict:
         else None,
         "messages_enabled": eservice.messages_enabled,
         "draft_retention_days": eservice.draft_retention_days,
+        "eid_loa": eservice.eid_loa,
         "form": version.form if version else {"steps": []},
     }

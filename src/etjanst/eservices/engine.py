@@ -143,15 +143,19 @@ def _as_raw(question: Question, value: Any) -> Any:
     return value
 
 
-def answers_from_login(form: FormDefinition, *, personnummer: str, name: str) -> dict[str, Any]:
+def answers_from_login(
+    form: FormDefinition, *, personnummer: str | None, name: str
+) -> dict[str, Any]:
     """Starting answers for questions marked `from_login`: the logged-in
-    person's personnummer and name. The resident can still change them."""
+    person's personnummer (none from a foreign e-ID) and name. The resident
+    can still change them."""
     answers: dict[str, Any] = {}
     for question in form.questions():
         if not question.options.get("from_login"):
             continue
         if question.type == "personnummer":
-            answers[question.id] = personnummer
+            if personnummer:
+                answers[question.id] = personnummer
         elif question.type == "contact":
             answers[question.id] = {"name": name}
         elif question.type == "short_text":

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from etjanst.diarium.models import Committee
+from etjanst.eid.assurance import AssuranceLevel
 
 from .constants import Login
 from .formschema import FormDefinition, parse_form, validate_form_json
@@ -100,6 +101,15 @@ class EService(models.Model):
         default=False,
         help_text=_("Invånaren skriver under med BankID innan ärendet skickas. Kräver inloggning."),
     )
+    eid_loa = models.CharField(
+        _("tillitsnivå för e-legitimation"),
+        max_length=100,
+        choices=AssuranceLevel.choices,
+        default=AssuranceLevel.LOA3,
+        help_text=_(
+            "Den lägsta tillitsnivå en e-legitimation måste ha för att logga in till e-tjänsten."
+        ),
+    )
     max_attachments_total_mb = models.PositiveIntegerField(
         _("största sammanlagda storlek på bilagor (MB)"), default=50
     )
@@ -174,6 +184,21 @@ class EService(models.Model):
     @property
     def offers_login(self) -> bool:
         return self.login != Login.NONE
+
+    @property
+    def needs_personnummer(self) -> bool:
+        """A login without a Swedish personnummer (a foreign e-ID) is not
+        enough: the e-service is signed with BankID, or it requires a login
+        and fills in the personnummer from it."""
+        if self.requires_signing:
+            return True
+        version = self.current_version
+        if not self.requires_login or version is None:
+            return False
+        return any(
+            question.type == "personnummer" and question.options.get("from_login")
+            for question in version.definition.questions()
+        )
 
     def what_you_need_items(self) -> list[str]:
         return [line.strip(" -•") for line in self.what_you_need.splitlines() if line.strip()]

@@ -13,7 +13,7 @@ def resident_for(*, person) -> Resident:
         identity = (
             {"personnummer": person.personnummer}
             if person.personnummer
-            else {"foreign_id": person.foreign_id}
+            else {"foreign_id": person.identifier}
         )
         try:
             with transaction.atomic():

@@ -16,8 +16,9 @@ class ResidentQuerySet(models.QuerySet):
             return self.none()
         if person.personnummer:
             return self.filter(personnummer=person.personnummer)
-        foreign_id = getattr(person, "foreign_id", "")
-        return self.filter(foreign_id=foreign_id) if foreign_id else self.none()
+        # A foreign e-ID without a Swedish number: its person identifier (eIDAS prid).
+        identifier = getattr(person, "identifier", "")
+        return self.filter(foreign_id=identifier) if identifier else self.none()
 
 
 class Resident(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, filling, login, mypages, pages, receipts
+from .views import catalogue, filling, login, mypages, pages, receipts, saml
 
 app_name = "portal"
 
@@ -37,6 +37,11 @@ urlpatterns = [
     path("logga-in/bankid/qr.svg", login.bankid_qr, name="bankid_qr"),
     path("logga-in/bankid/avbryt/", login.bankid_cancel, name="bankid_cancel"),
     path("logga-in/bankid/tillbaka/", login.bankid_return, name="bankid_return"),
+    path("logga-in/saml/metadata/", saml.saml_metadata, name="saml_metadata"),
+    path("logga-in/saml/acs/", saml.saml_acs, name="saml_acs"),
+    path("logga-in/saml/slutfor/", saml.saml_finish, name="saml_finish"),
+    path("logga-in/saml/slo/", saml.saml_slo, name="saml_slo"),
+    path("logga-in/saml/<slug:idp>/", saml.saml_login_view, name="saml_login"),
     path("logga-ut/", login.logout_view, name="logout"),
     path("mina-sidor/", mypages.overview, name="my_pages"),
     path("mina-sidor/arenden/", mypages.case_list, name="my_cases"),

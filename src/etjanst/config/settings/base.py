@@ -260,6 +260,23 @@ NAVET = {
     "ORDER_ID": os.environ.get("NAVET_ORDER_ID", ""),  # BestallningsId of the agreement
     "TIMEOUT": float(os.environ.get("NAVET_TIMEOUT", 5)),
 }
+# The other e-IDs (Freja eID+, Telia, eIDAS) through SAML identity providers
+# following the Swedish eID Framework ("saml" in ETJANST_EID_METHODS): docs/eid.md.
+SAML = {
+    "BASE_URL": os.environ.get("SAML_BASE_URL", ""),  # empty: the request's host
+    "ENTITY_ID": os.environ.get("SAML_ENTITY_ID", ""),  # empty: the metadata address
+    "KEY": os.environ.get("SAML_KEY", ""),  # PEM, signs requests and metadata
+    "CERT": os.environ.get("SAML_CERT", ""),
+    "ENCRYPTION_KEY": os.environ.get("SAML_ENCRYPTION_KEY", ""),  # empty: KEY
+    "ENCRYPTION_CERT": os.environ.get("SAML_ENCRYPTION_CERT", ""),
+    "IDPS": os.environ.get("SAML_IDPS", ""),  # JSON list, or a path to a JSON file
+    "METADATA_CACHE_SECONDS": int(os.environ.get("SAML_METADATA_CACHE_SECONDS", 6 * 3600)),
+    "METADATA_CACHE_DIR": os.environ.get("SAML_METADATA_CACHE_DIR", str(VAR_DIR / "saml-metadata")),
+    "CLOCK_SKEW": int(os.environ.get("SAML_CLOCK_SKEW", 60)),
+    "WANT_RESPONSE_SIGNED": env_bool("SAML_WANT_RESPONSE_SIGNED", True),
+    "WANT_ASSERTIONS_ENCRYPTED": env_bool("SAML_WANT_ASSERTIONS_ENCRYPTED", False),
+    "XMLSEC_BINARY": os.environ.get("SAML_XMLSEC_BINARY", ""),
+}
 
 # --- The municipality -----------------------------------------------------
 ETJANST_MUNICIPALITY = {
@@ -291,5 +308,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # Pillow logs image metadata (EXIF: names, places) at DEBUG: never.
         "PIL": {"level": "WARNING"},
+        # pysaml2 logs identities and messages at INFO and DEBUG: never a personnummer in a log.
+        "saml2": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
     },
 }

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import env_bool, env_list
 
 DEBUG = env_bool("DEBUG", True)
 INSTALLED_APPS = [*INSTALLED_APPS, "etjanst.demo"]  # noqa: F405
@@ -35,4 +35,31 @@ NAVET = {
     # Skatteverket's public test values.
     "ORG_NR": "162021004748",
     "ORDER_ID": "00000079-FO01-0001",
+}
+# Freja eID+, Telia and eIDAS through the local SAML identity providers
+# (make demo starts them on port 8446; keys in var/saml).
+ETJANST_EID_METHODS = env_list("ETJANST_EID_METHODS", "bankid,saml")
+_SAML_SIMULATOR = os.environ.get("SAML_SIMULATOR_URL", "http://127.0.0.1:8446")
+_SAML_KEYS = VAR_DIR / "saml"  # noqa: F405
+SAML = {
+    **SAML,  # noqa: F405
+    "KEY": os.environ.get("SAML_KEY") or str(_SAML_KEYS / "sp-key.pem"),
+    "CERT": os.environ.get("SAML_CERT") or str(_SAML_KEYS / "sp.pem"),
+    "METADATA_CACHE_SECONDS": int(os.environ.get("SAML_METADATA_CACHE_SECONDS", 60)),
+    "IDPS": os.environ.get("SAML_IDPS")
+    or [
+        {
+            "id": idp,
+            "name": name,
+            "name_en": name_en,
+            "entity_id": f"{_SAML_SIMULATOR}/{idp}",
+            "metadata_url": f"{_SAML_SIMULATOR}/{idp}/metadata",
+            "foreign": idp == "eidas",
+        }
+        for idp, name, name_en in (
+            ("freja", "Freja eID+", "Freja eID+"),
+            ("telia", "Telia", "Telia"),
+            ("eidas", "Utländsk e-legitimation (eIDAS)", "Foreign eID (eIDAS)"),
+        )
+    ],
 }

@@ -3,7 +3,9 @@
 `manage.py check --deploy` passes without warnings. The simulators and debug
 tools cannot be switched on here: see the checks at the bottom."""
 
+import json
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,3 +46,21 @@ if "navet" in ETJANST_PREFILL_SOURCES:  # noqa: F405
     _navet_host = urlsplit(NAVET["URL"]).hostname or ""  # noqa: F405
     if _navet_host != "skatteverket.se" and not _navet_host.endswith(".skatteverket.se"):
         raise ImproperlyConfigured("NAVET_URL must point at Skatteverket's Navet service.")
+# The SAML identity providers must be real ones (metadata over HTTPS or from a
+# file), never the local simulator; and the SP needs a stable address.
+_saml_idps = SAML["IDPS"].strip()  # noqa: F405
+if _saml_idps and not _saml_idps.startswith("["):
+    _saml_idps = Path(_saml_idps).read_text(encoding="utf-8")
+for _idp in json.loads(_saml_idps or "[]"):
+    for _address in (_idp.get("metadata_url", ""), _idp.get("entity_id", "")):
+        if urlsplit(_address).hostname in {"localhost", "127.0.0.1", "::1"}:
+            raise ImproperlyConfigured(
+                "SAML_IDPS must name real identity providers, never the local simulator."
+            )
+    if _idp.get("metadata_url", "").startswith("http://"):
+        raise ImproperlyConfigured("SAML_IDPS: fetch metadata over HTTPS (metadata_url).")
+if "saml" in ETJANST_EID_METHODS:  # noqa: F405
+    if not SAML["BASE_URL"].startswith("https://"):  # noqa: F405
+        raise ImproperlyConfigured("SAML_BASE_URL must be the site's https:// address.")
+    if not (SAML["KEY"] and SAML["CERT"]):  # noqa: F405
+        raise ImproperlyConfigured("SAML_KEY and SAML_CERT must name the SP's key and certificate.")

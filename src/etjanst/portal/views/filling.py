@@ -17,6 +17,7 @@ from etjanst.cases.models import Attachment, Draft
 from etjanst.cases.signing import signing_request
 from etjanst.content.closures import refuse_when_closed
 from etjanst.eid import bankid_login
+from etjanst.eid.assurance import level_of
 from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.contrib.bankid.messages import message_for
 from etjanst.eservices.conditions import ANONYMOUS_KEY, is_personal
@@ -34,11 +35,34 @@ def _eservice(slug: str) -> EService:
 
 
 def _needs_login(request: HttpRequest, eservice: EService, next_url: str):
-    """A redirect to /logga-in/ when the e-service requires a login."""
+    """A redirect to /logga-in/ when the e-service requires a login (or a
+    stronger one), or back to its intro when it needs a personnummer that
+    the resident's e-ID did not give."""
     if eservice.requires_login and request.person is None:
         messages.info(request, _("Logga in med e-legitimation för att använda e-tjänsten."))
         return redirect(f"{reverse('portal:login')}?{urlencode({'next': next_url})}")
+    if eservice.requires_login and request.person.assurance_level < level_of(eservice.eid_loa):
+        messages.warning(
+            request,
+            _(
+                "E-tjänsten kräver en e-legitimation med högre tillitsnivå än den du loggade in "
+                "med. Logga in med en annan e-legitimation."
+            ),
+        )
+        return redirect(f"{reverse('portal:login')}?{urlencode({'next': next_url, 'igen': 1})}")
+    person = request.person
+    if person is not None and not person.has_personnummer and eservice.needs_personnummer:
+        messages.warning(request, personnummer_needed_message())
+        return redirect("portal:intro", slug=eservice.slug)
     return None
+
+
+def personnummer_needed_message() -> str:
+    return _(
+        "E-tjänsten kräver ett svenskt personnummer. Du är inloggad med en e-legitimation utan "
+        "personnummer och kan därför inte använda e-tjänsten här. Kontakta kommunen om du "
+        "behöver hjälp."
+    )
 
 
 def _form_or_restart(request: HttpRequest, eservice: EService) -> FormSession | None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from etjanst.eid import bankid_login
+from etjanst.eid import bankid_login, saml_login
 from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.contrib.bankid.messages import message_for
 from etjanst.eid.registry import eid_methods, enabled_methods
@@ -23,23 +23,28 @@ def _next(request) -> str:
 
 def login_choice(request):
     next_url = _next(request)
-    if request.person is not None:
+    # "igen": an e-service asks for a stronger login than the one made.
+    if request.person is not None and not request.GET.get("igen"):
         return redirect(next_url)
-    methods = enabled_methods()
-    return render(
-        request,
-        "portal/login.html",
-        {"methods": [(m, m.login_url(next_url)) for m in methods], "next": next_url},
-    )
+    options = [option for m in enabled_methods() for option in m.login_options(next_url)]
+    return render(request, "portal/login.html", {"options": options, "next": next_url})
 
 
 def logout_view(request):
     if request.method == "POST":
         bankid_login.cancel_order(request)
+        saml_session = request.session.get(saml_login.SESSION_KEY)
         logout(request)
+        idp_logout = saml_login.start_logout(request, saml_session)
         messages.success(
             request, _("Du är utloggad. Stäng webbläsaren om du använder en delad dator.")
         )
+        if idp_logout:
+            # Single Logout: the resident ends the session at the identity
+            # provider too. A link, not a redirect: the CSP's form-action
+            # 'self' blocks a form submission redirected to another site.
+            request.person = None
+            return render(request, "portal/saml_logout.html", {"idp_logout": idp_logout})
         return redirect("portal:catalogue")
     return render(request, "portal/logout.html")
 
