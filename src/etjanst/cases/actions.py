@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etjanst.diarium.actions import allocate_registration_number
+from etjanst.diarium.registration import describe_case, preset_secrecy
 from etjanst.eservices.conditions import visible_answers
 from etjanst.eservices.engine import StepResult, validate_answers, validate_step
 from etjanst.eservices.formschema import Step
@@ -216,7 +217,9 @@ def _create_case(
         status_changed_at=received_at,
         **_sender(version.definition, answers, owner),
         protected_identity=protected_identity,
+        description=describe_case(eservice, version.definition, answers),
     )
+    preset_secrecy(case)
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RECEIVED, status=status, at=received_at)
     file_ids = attachment_ids(answers)
     if file_ids:

@@ -179,6 +179,12 @@ class Case(models.Model):
     # The resident has sekretessmarkering or skyddad folkbokföring (from the
     # population register): the case holds no address, and staff must take care.
     protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
+    # The short description in the register (diarium): the e-service's name
+    # and the answer of the form's `diarium_title` question, if any.
+    description = models.CharField(_("beskrivning"), max_length=300, blank=True)
+    # Purging (gallring) is not built yet: when it is, it keeps the row as a
+    # tombstone with this set, so the register still shows the number.
+    purged_at = models.DateTimeField(_("gallrat"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
