@@ -42,14 +42,20 @@ class Review:
 
     @classmethod
     def preset(cls, case) -> "Review":
-        """The answers the register marks secret."""
-        return cls(
-            fields=dict(
-                SecrecyMarking.objects.filter(case=case)
-                .exclude(question_id="")
-                .values_list("question_id", "ground")
-            )
-        )
+        """What the register marks secret: answers, and the files of a file
+        question marked secret."""
+        markings = SecrecyMarking.objects.filter(case=case).exclude(question_id="")
+        form = case.version.definition
+        review = cls()
+        for qid, ground in markings.values_list("question_id", "ground"):
+            question = form.question(qid)
+            if question is not None and question.type == "file":
+                for value in case.answers.get(qid) or []:
+                    if isinstance(value, dict) and "id" in value:
+                        review.files[str(value["id"])] = ground
+            else:
+                review.fields[qid] = ground
+        return review
 
     @classmethod
     def from_post(cls, case, data) -> tuple["Review", dict[str, str]]:
