@@ -221,3 +221,18 @@ def release_documents(
         release_id = release.pk
         transaction.on_commit(lambda: tasks.send_release_email.enqueue(release_id=release_id))
     return release
+
+
+@transaction.atomic
+def set_secrecy(*, case, grounds: dict[str, str], staff_user) -> None:
+    """Make the case's secrecy markings exactly `grounds` (question id, or ""
+    for the whole case → ground); an empty ground lifts a marking."""
+    for question_id, ground in grounds.items():
+        if ground:
+            current = SecrecyMarking.objects.filter(case=case, question_id=question_id).first()
+            if current is None or current.ground != ground:
+                mark_secret(
+                    case=case, question_id=question_id, ground=ground, staff_user=staff_user
+                )
+        else:
+            unmark_secret(case=case, question_id=question_id)

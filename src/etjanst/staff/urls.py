@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases, requests
+from .views import auth, cases, requests, secrecy
 
 app_name = "staff"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("arenden/<int:case_id>/export.pdf", cases.export_pdf, name="export_pdf"),
     path("arenden/<int:case_id>/export.json", cases.export_json, name="export_json"),
+    path("arenden/<int:case_id>/sekretess/", secrecy.case_secrecy, name="case_secrecy"),
     path("utlamnande/", requests.request_list, name="document_requests"),
     path("utlamnande/<int:request_id>/", requests.request_detail, name="document_request"),
     path(
