@@ -229,3 +229,34 @@ def test_requests_waiting_more_than_a_working_day_stand_out(client, time_machine
     response = listing_at("2026-06-22T10:00:00+02:00")
     assert response.context["rows"][0][1] == {"waited": 1, "overdue": True}
     assert "Försenad" in response.content.decode()
+
+
+def test_a_request_naming_a_number_in_short_form_finds_the_case(client):
+    world = make_world()
+    case = world["case"]
+    short = f"{case.committee.prefix} {case.registration_year}/{case.registration_sequence}"
+    request = submit_document_request(
+        wanted=f"Kan jag få se {short}?", delivery="post", submission_key=uuid.uuid4()
+    )
+    assert request.committee == case.committee
+    log_in_staff(client, world["registrar"])
+    detail = client.get(reverse("staff:document_request", args=[request.pk]))
+    assert detail.context["named"] == [case]
+
+
+def test_a_case_marked_secret_as_a_whole_starts_with_everything_masked(client):
+    from etjanst.diarium.actions import mark_secret
+
+    world = make_world()
+    case = world["case"]
+    mark_secret(case=case, question_id="", ground="OSL 26:1", staff_user=None)
+    request = submit_document_request(
+        wanted=case.registration_number, delivery="post", submission_key=uuid.uuid4()
+    )
+    log_in_staff(client, world["registrar"])
+    review = client.get(reverse("staff:document_review", args=[request.pk, case.pk]))
+    grounds = {i.key.split("-")[0] + "-" + i.label: i.ground for i in review.context["items"]}
+    assert grounds["q-Hälsotillstånd"] == "OSL 21:1"  # the answer's own ground wins
+    assert grounds["q-Gata"] == "OSL 26:1"
+    assert grounds["f-intyg.png"] == "OSL 26:1"
+    assert all(i.ground for i in review.context["items"])

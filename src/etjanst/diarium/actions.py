@@ -76,21 +76,11 @@ def request_committee(wanted: str) -> Committee:
     from etjanst.cases.models import Case
 
     from .constants import DEFAULT_REQUEST_COMMITTEE_PREFIX
+    from .queries import named_cases
 
-    for prefix, year, number in re.findall(
-        r"\b([A-ZÅÄÖ]{1,10})\s*(\d{4})\s*/\s*(\d{1,6})\b", wanted
-    ):
-        case = (
-            Case.objects.filter(
-                committee__prefix=prefix,
-                registration_year=int(year),
-                registration_sequence=int(number),
-            )
-            .select_related("committee")
-            .first()
-        )
-        if case is not None:
-            return case.committee
+    case = Case.objects.filter(named_cases(wanted)).select_related("committee").first()
+    if case is not None:
+        return case.committee
     committee = Committee.objects.filter(prefix=DEFAULT_REQUEST_COMMITTEE_PREFIX).first()
     return committee or Committee.objects.order_by("pk").first()
 

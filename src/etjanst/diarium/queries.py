@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import SecrecyMarking
@@ -93,6 +93,20 @@ def public_entry(case) -> RegisterEntry:
         secret=hidden,
         purged=purged,
     )
+
+
+_REGISTRATION_NUMBER = re.compile(r"\b([A-ZÅÄÖ]{1,10})\s*(\d{4})\s*/\s*(\d{1,6})\b")
+
+
+def named_cases(text: str) -> Q:
+    """A filter on cases for the registration numbers written in a text
+    ("KS 2026/0042", "KS 2026/42"), at most ten."""
+    found = Q(pk__in=[])
+    for prefix, year, number in _REGISTRATION_NUMBER.findall(text or "")[:10]:
+        found |= Q(
+            committee__prefix=prefix, registration_year=int(year), registration_sequence=int(number)
+        )
+    return found
 
 
 def scrub(text: str) -> str:

@@ -44,10 +44,21 @@ class Review:
     def preset(cls, case) -> "Review":
         """What the register marks secret: answers, and the files of a file
         question marked secret."""
-        markings = SecrecyMarking.objects.filter(case=case).exclude(question_id="")
+        markings = dict(
+            SecrecyMarking.objects.filter(case=case).values_list("question_id", "ground")
+        )
         form = case.version.definition
         review = cls()
-        for qid, ground in markings.values_list("question_id", "ground"):
+        whole = markings.pop("", "")
+        if whole:
+            # The whole case is marked: start from everything masked; the
+            # registrar releases what may be released.
+            for item in review_items(case, cls()):
+                kind, ident = item.kind, item.key.split("-", 1)[1]
+                {"field": review.fields, "file": review.files, "message": review.messages}[kind][
+                    ident
+                ] = whole
+        for qid, ground in markings.items():
             question = form.question(qid)
             if question is not None and question.type == "file":
                 for value in case.answers.get(qid) or []:

@@ -4,8 +4,6 @@ secrecy review of a case and the release. Requests are reached through
 `Case.objects.visible_to_staff(user)`: anything else is a 404. Opening a
 case for a review is written to the access log."""
 
-import re
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -19,6 +17,7 @@ from etjanst.cases.models import Case
 from etjanst.diarium import actions
 from etjanst.diarium.constants import SECRECY_GROUNDS
 from etjanst.diarium.models import DocumentRequest, RequestStatus
+from etjanst.diarium.queries import named_cases
 from etjanst.diarium.redaction import Review, grounds_in_use, review_items
 from etjanst.diarium.workdays import is_overdue, working_days_waited
 from etjanst.people.access import role_for
@@ -26,7 +25,6 @@ from etjanst.people.access import role_for
 from .auth import staff_required
 
 PAGE_SIZE = 50
-_NUMBER = re.compile(r"\b[A-ZÅÄÖ]{1,10}\s*\d{4}\s*/\s*\d{1,6}\b")
 
 
 def _request(request, request_id: int) -> DocumentRequest:
@@ -67,12 +65,11 @@ def request_list(request):
 def request_detail(request, request_id: int):
     item = _request(request, request_id)
     visible = Case.objects.visible_to_staff(request.user).select_related("eservice")
-    wanted_numbers = [" ".join(n.split()) for n in _NUMBER.findall(item.wanted)][:10]
     query = request.GET.get("diarienummer", "").strip()[:50]
     found = []
     if query:
         found = list(visible.filter(registration_number__icontains=query).order_by("-pk")[:20])
-    named = list(visible.filter(registration_number__in=wanted_numbers)) if wanted_numbers else []
+    named = list(visible.filter(named_cases(item.wanted))[:10])
     return render(
         request,
         "staff/requests/detail.html",
