@@ -67,3 +67,4 @@ def test_without_secrecy_the_copy_holds_everything():
     assert compact(SECRET_HEALTH) in text
     assert "intyg.png" in text
     assert "[Sekretess" not in text
+    assert "Sida1av1" in text  # the page footer: the PDF stylesheet is applied

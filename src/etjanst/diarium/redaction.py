@@ -5,6 +5,7 @@ the case itself is never changed."""
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -223,10 +224,15 @@ def decision_html(release, request) -> str:
         )
 
 
+PDF_STYLESHEET = Path(__file__).parent / "pdf" / "documents.css"
+
+
 def _pdf(html: str) -> bytes:
     import weasyprint  # heavy: imported only where a PDF is made
 
-    return weasyprint.HTML(string=html).write_pdf()
+    return weasyprint.HTML(string=html).write_pdf(
+        stylesheets=[weasyprint.CSS(filename=str(PDF_STYLESHEET))]
+    )
 
 
 def render_masked_pdf(case, review: Review, request) -> bytes:
