@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etjanst.diarium.actions import allocate_registration_number
+from etjanst.diarium.registration import describe_case, preset_secrecy
 from etjanst.eservices.conditions import ANONYMOUS_KEY, visible_answers
 from etjanst.eservices.engine import StepResult, validate_answers, validate_step
 from etjanst.eservices.formschema import Step
@@ -222,7 +223,9 @@ def _create_case(
         **({} if anonymous else _sender(version.definition, answers, owner)),
         protected_identity=protected_identity,
         is_anonymous=anonymous,
+        description=describe_case(eservice, version.definition, answers),
     )
+    preset_secrecy(case)
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RECEIVED, status=status, at=received_at)
     file_ids = attachment_ids(answers)
     if file_ids:

@@ -187,6 +187,9 @@ class Case(models.Model):
     # The resident has sekretessmarkering or skyddad folkbokföring (from the
     # population register): the case holds no address, and staff must take care.
     protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
+    # The short description in the register (diarium): the e-service's name
+    # and the answer of the form's `diarium_title` question, if any.
+    description = models.CharField(_("beskrivning"), max_length=300, blank=True)
 
     objects = CaseQuerySet.as_manager()
 

@@ -44,11 +44,26 @@ def send_new_case_notice(case, recipients: list[str]) -> None:
         _send("new_case_notice", recipient, context)
 
 
+def send_release(release, recipient: str) -> None:
+    """The answer to a request for public documents: only the masked copy,
+    the files released and, when something was withheld, the decision."""
+    files = [("kopia-maskerad.pdf", release.masked_pdf.read(), "application/pdf")]
+    if release.decision_pdf:
+        files.append(("beslut.pdf", release.decision_pdf.read(), "application/pdf"))
+    from etjanst.cases.models import Attachment
+
+    released = {f["id"] for f in release.released_files}
+    for attachment in Attachment.objects.filter(case_id=release.case_id, pk__in=released):
+        with attachment.file.open("rb") as handle:
+            files.append((attachment.original_name, handle.read(), attachment.content_type))
+    _send("release", recipient, {"release": release}, attachments=files)
+
+
 def _link(name: str, *args) -> str:
     return settings.ETJANST_SITE_URL + reverse(name, args=args)
 
 
-def _send(template: str, recipient: str, context: dict) -> None:
+def _send(template: str, recipient: str, context: dict, attachments: list | None = None) -> None:
     context = {**context, "municipality": municipality()}
     with translation.override("sv"):
         subject = render_to_string(f"notifications/{template}_subject.txt", context)
@@ -59,4 +74,6 @@ def _send(template: str, recipient: str, context: dict) -> None:
         to=[recipient],
         headers={"Auto-Submitted": "auto-generated"},
     )
+    for name, content, mimetype in attachments or []:
+        message.attach(name, content, mimetype)
     message.send()

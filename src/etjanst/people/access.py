@@ -40,6 +40,17 @@ def case_scope(user, roles=READS_CASES) -> Q | None:
     return Q(committee_id__in=committees) | Q(eservice_id__in=eservices)
 
 
+def request_scope(user) -> Q | None:
+    """A filter on requests for public documents: registrars, officers and
+    administrators handle those of their committees (None: all)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    mine = [a for a in accesses(user) if a.role in READS_CASES]
+    if any(_is_global(a) for a in mine):
+        return None
+    return Q(committee_id__in={a.committee_id for a in mine if a.committee_id})
+
+
 def _applies(access: StaffAccess, case) -> bool:
     return (
         _is_global(access)

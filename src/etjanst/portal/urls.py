@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, filling, login, mypages, pages, receipts, saml
+from .views import catalogue, diarium, filling, login, mypages, pages, receipts, saml
 
 app_name = "portal"
 
@@ -78,6 +78,13 @@ urlpatterns = [
         name="draft_continue",
     ),
     path("mina-sidor/sparade/<uuid:draft_id>/ta-bort/", mypages.draft_delete, name="draft_delete"),
+    path("diarium/", diarium.register, name="register"),
+    path("diarium/begar-ut/", diarium.request_document, name="document_request"),
+    path(
+        "diarium/begar-ut/<int:request_id>/",
+        diarium.request_done,
+        name="document_request_done",
+    ),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("personuppgifter/", pages.personal_data, name="personal_data"),
     path("tema.css", pages.theme_css, name="theme_css"),

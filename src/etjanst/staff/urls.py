@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases
+from .views import auth, cases, requests, secrecy
 
 app_name = "staff"
 
@@ -28,4 +28,18 @@ urlpatterns = [
     ),
     path("arenden/<int:case_id>/export.pdf", cases.export_pdf, name="export_pdf"),
     path("arenden/<int:case_id>/export.json", cases.export_json, name="export_json"),
+    path("arenden/<int:case_id>/sekretess/", secrecy.case_secrecy, name="case_secrecy"),
+    path("utlamnande/", requests.request_list, name="document_requests"),
+    path("utlamnande/<int:request_id>/", requests.request_detail, name="document_request"),
+    path(
+        "utlamnande/<int:request_id>/arenden/<int:case_id>/",
+        requests.review,
+        name="document_review",
+    ),
+    path(
+        "utlamnande/<int:request_id>/utlamnanden/<int:release_id>/<str:kind>.pdf",
+        requests.release_pdf,
+        name="release_pdf",
+    ),
+    path("utlamnande/<int:request_id>/avsluta/", requests.close, name="close_document_request"),
 ]

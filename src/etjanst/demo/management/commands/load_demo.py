@@ -33,6 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo admin created: {username}")
         self._officer()
         self._mina_sidor()
+        self._register()
 
     def _officer(self):
         """A case officer for every demo committee, with one-time codes set up
@@ -109,6 +110,56 @@ class Command(BaseCommand):
             client_key=uuid.UUID(int=2),
         )
         self.stdout.write(f"Demo case for Mina sidor: {case.registration_number}")
+
+    def _register(self):
+        """Cases for the public register (/diarium/): one without a sender,
+        and one with an answer staff marked secret (Skatteverket's test
+        numbers: no real person)."""
+        import uuid
+
+        from etjanst.cases import actions
+        from etjanst.cases.models import Case
+        from etjanst.diarium.actions import mark_secret
+        from etjanst.eid.person import Person
+        from etjanst.people.actions import resident_for
+
+        if Case.objects.filter(submission_key=uuid.UUID(int=3)).exists():
+            return
+        faults = EService.objects.get(slug="felanmalan-gata-och-park")
+        actions.submit_case(
+            version=faults.current_version,
+            answers={
+                "typ": "belysning",
+                "stolpnummer": "B-1187",
+                "beskrivning": "Gatlampan lyser inte, det är mörkt på gångvägen.",
+                "plats": "Gångvägen mellan Storgatan och skolan",
+                "vill_kontaktas": "no",
+            },
+            upload_owner="",
+            submission_key=uuid.UUID(int=3),
+        )
+        owner = resident_for(
+            person=Person("197601212397", given_name="Per", surname="Demo", method="bankid")
+        )
+        views = EService.objects.get(slug="synpunkter-och-klagomal")
+        case = actions.submit_case(
+            version=views.current_version,
+            answers={
+                "typ": "klagomal",
+                "verksamhet": "socialtjanst",
+                "rubrik": "Bemötande vid besök",
+                "beskrivning": "Jag fick vänta länge på mitt besök om ekonomiskt bistånd.",
+                "vill_ha_svar": "no",
+                "namn": "Per Demo",
+                "svarssatt": "epost",
+                "epost": "per@example.se",
+            },
+            upload_owner="",
+            submission_key=uuid.UUID(int=4),
+            owner=owner,
+        )
+        mark_secret(case=case, question_id="beskrivning", ground="OSL 26:1", staff_user=None)
+        self.stdout.write(f"Demo cases for the register: {case.registration_number} and one more")
 
     def load_help_page(self) -> None:
         """ "Om e-tjänsterna" in the footer, linked from every demo e-service."""

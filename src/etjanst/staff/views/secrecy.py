@@ -1,0 +1,57 @@
+"""Secrecy markings of a case for the register: on the whole case and per
+answer. Any staff member who may open the case may set them (registering
+is the registrar's task). Shows the questions, not the answers."""
+
+import re
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from etjanst.cases.models import Case
+from etjanst.diarium import actions
+from etjanst.diarium.constants import GROUND_PATTERN, SECRECY_GROUNDS
+from etjanst.diarium.models import SecrecyMarking
+from etjanst.eservices.presentation import summarise
+
+from .auth import staff_required
+
+
+@staff_required
+def case_secrecy(request, case_id: int):
+    case = get_object_or_404(
+        Case.objects.visible_to_staff(request.user).select_related("eservice", "version"),
+        pk=case_id,
+    )
+    questions = [
+        (row.question.id, row.question.label)
+        for section in summarise(case.version.definition, case.answers)
+        for row in section.rows
+    ]
+    current = dict(SecrecyMarking.objects.filter(case=case).values_list("question_id", "ground"))
+    grounds = [g for g, _label in SECRECY_GROUNDS]
+    grounds += sorted(set(current.values()) - set(grounds))
+    errors = {}
+    if request.method == "POST":
+        wanted = {}
+        for key in ["", *(qid for qid, _label in questions)]:
+            ground = request.POST.get(f"s-{key}", "").strip()
+            if ground and not re.match(GROUND_PATTERN, ground):
+                errors[f"s-{key}"] = _("Välj en sekretessgrund i listan.")
+            wanted[key] = ground
+        if not errors:
+            actions.set_secrecy(case=case, grounds=wanted, staff_user=request.user)
+            messages.success(request, _("Sekretessmarkeringarna är sparade."))
+            return redirect("staff:case", case_id=case.pk)
+    return render(
+        request,
+        "staff/secrecy.html",
+        {
+            "case": case,
+            "rows": [("", _("Hela ärendet"), current.get("", ""))]
+            + [(qid, label, current.get(qid, "")) for qid, label in questions],
+            "grounds": grounds,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
