@@ -141,3 +141,15 @@ def test_starts_are_rate_limited_per_client_address(client, bankid, settings):
     response = start(client)
     assert response.status_code == 302
     assert "många gånger på kort tid" in client.get(response["Location"]).content.decode()
+
+
+def test_a_qr_refresh_with_the_replaced_session_key_never_deletes_the_new_cookie(client):
+    """A QR refresh sent with the session key that the login has just
+    replaced must not answer with a cookie deletion (it would log out the
+    person who has just logged in, when it arrives after the login)."""
+    from django.conf import settings
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-key-that-no-longer-exists"
+    response = client.get(reverse("portal:bankid_qr"))
+    assert response.status_code == 204
+    assert settings.SESSION_COOKIE_NAME not in response.cookies

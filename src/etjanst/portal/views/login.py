@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -159,6 +160,11 @@ def bankid_qr(request):
     if svg is None:
         # The order has just ended (the page is on its way elsewhere): nothing
         # new to show. Not an error: a refresh racing the login's end is normal.
+        # This request may carry the session key the login just replaced; its
+        # session is then empty, and Django's SessionMiddleware would answer by
+        # deleting the session cookie — logging out the person who has just
+        # logged in, if this answer arrives last. Never let this answer touch it.
+        request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
         response = HttpResponse(status=204)
     else:
         response = HttpResponse(svg, content_type="image/svg+xml")
