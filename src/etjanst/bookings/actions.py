@@ -294,3 +294,47 @@ def _after_commit_confirmation(booking: Booking) -> None:
     transaction.on_commit(
         lambda: tasks.send_booking_confirmation.using(priority=10).enqueue(booking_id=booking_id)
     )
+
+
+def _booking_answers(form, answers: dict):
+    from .schedule import parse_slot_value
+
+    for question in form.questions():
+        if question.type == "booking" and answers.get(question.id):
+            starts_at = parse_slot_value(answers[question.id])
+            resource = Resource.objects.filter(slug=question.options.get("resource")).first()
+            if starts_at is not None and resource is not None:
+                yield question, resource, starts_at
+
+
+def hold_for_step(*, form, step, answers: dict, hold_key: str) -> dict[str, str]:
+    """Hold the times a valid step's booking questions picked. Returns the
+    problems per question id (a time someone else took meanwhile)."""
+    step_ids = {q.id for q in step.questions}
+    problems = {}
+    for question, resource, starts_at in _booking_answers(form, answers):
+        if question.id not in step_ids:
+            continue
+        try:
+            hold_slot(resource=resource, starts_at=starts_at, hold_key=hold_key)
+        except BookingError as exc:
+            problems[question.id] = exc.message
+    return problems
+
+
+def confirm_for_case(*, case, form, answers: dict, hold_key: str, email: str = "") -> list:
+    """Confirm the held times of a case being submitted, inside the case's
+    own transaction: the case and its bookings are stored together or not
+    at all (SlotTaken rolls the submission back)."""
+    return [
+        confirm(
+            resource=resource,
+            starts_at=starts_at,
+            hold_key=hold_key,
+            resident=case.owner,
+            case=case,
+            name=case.sender_name,
+            email=email,
+        )
+        for _question, resource, starts_at in _booking_answers(form, answers)
+    ]
