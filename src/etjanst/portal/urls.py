@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, filling, login, mypages, pages, receipts
+from .views import bookings, catalogue, filling, login, mypages, pages, receipts
 
 app_name = "portal"
 
@@ -60,6 +60,18 @@ urlpatterns = [
         name="draft_continue",
     ),
     path("mina-sidor/sparade/<uuid:draft_id>/ta-bort/", mypages.draft_delete, name="draft_delete"),
+    path("mina-sidor/bokningar/", bookings.booking_list, name="my_bookings"),
+    path("mina-sidor/bokningar/<int:booking_id>/", bookings.booking_detail, name="my_booking"),
+    path(
+        "mina-sidor/bokningar/<int:booking_id>/avboka/",
+        bookings.booking_cancel,
+        name="my_booking_cancel",
+    ),
+    path(
+        "mina-sidor/bokningar/<int:booking_id>/omboka/",
+        bookings.booking_rebook,
+        name="my_booking_rebook",
+    ),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("personuppgifter/", pages.personal_data, name="personal_data"),
     path("tema.css", pages.theme_css, name="theme_css"),
