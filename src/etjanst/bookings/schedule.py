@@ -99,9 +99,11 @@ def slot_times(
             closing = datetime.datetime.combine(day, closes)
             while start + length <= closing:
                 local = start.replace(tzinfo=zone)
-                end = (start + length).replace(tzinfo=zone)
-                if _exists(local, zone) and _exists(end, zone):
-                    times.append((local.astimezone(UTC), end.astimezone(UTC)))
+                # A wall-clock time skipped in spring has no slot; a slot
+                # lasts its length in real time.
+                if _exists(local, zone):
+                    begins = local.astimezone(UTC)
+                    times.append((begins, begins + length))
                 start += length
         day += datetime.timedelta(days=1)
     return sorted(set(times))
