@@ -19,7 +19,7 @@ def booking_ics(booking, *, cancelled: bool = False) -> bytes:
     event.add("dtstamp", booking.confirmed_at or booking.created_at)
     event.add("dtstart", booking.slot.starts_at)
     event.add("dtend", booking.slot.ends_at)
-    event.add("summary", f"{booking.resource.name} – {municipality().name}")
+    event.add("summary", f"{booking.resource.name} – {municipality()['name']}")
     if booking.resource.place:
         event.add("location", booking.resource.place)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
