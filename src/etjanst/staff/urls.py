@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases
+from .views import auth, bookings, cases
 
 app_name = "staff"
 
@@ -26,4 +26,8 @@ urlpatterns = [
     ),
     path("arenden/<int:case_id>/export.pdf", cases.export_pdf, name="export_pdf"),
     path("arenden/<int:case_id>/export.json", cases.export_json, name="export_json"),
+    path("bokningar/", bookings.resource_list, name="booking_resources"),
+    path("bokningar/<int:resource_id>/", bookings.schedule, name="booking_schedule"),
+    path("bokningar/<int:resource_id>/sparra/", bookings.block, name="booking_block"),
+    path("bokningar/bokning/<int:booking_id>/avboka/", bookings.cancel, name="booking_cancel"),
 ]
