@@ -88,3 +88,63 @@ def test_book_in_an_e_service_then_rebook_and_cancel_in_mina_bokningar(
     assert b"BEGIN:VEVENT" in calendars[0].get_payload(decode=True)
     assert b"STATUS:CANCELLED" in calendars[2].get_payload(decode=True)
     site.check_all_scanned()
+
+
+def test_staff_see_the_week_block_a_time_and_cancel_with_a_message(
+    site, eservice, mailbox, run_tasks
+):
+    from etjanst.bookings import actions
+    from etjanst.bookings.models import Resource
+    from etjanst.bookings.schedule import free_slots
+
+    from ..staff import PASSWORD, current_code, staff_user
+
+    resource = Resource.objects.get()
+    officer = staff_user("hanna", committee=resource.committee)
+    resource.managers.add(officer)
+    slots = [s for s in free_slots(resource, *_two_weeks()) if s.free]
+    booking = actions.book_slot(
+        resource=resource, starts_at=slots[0].starts_at, name="Anna Testsson", email="a@example.se"
+    )
+    page = site.page
+    site.visit("/handlaggning/")
+    page.get_by_label("Användarnamn").fill("hanna")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    with site.navigation():
+        page.get_by_role("button", name="Fortsätt").click()
+    page.get_by_label("Kod (sex siffror)").fill(current_code(officer))
+    with site.navigation():
+        page.get_by_role("button", name="Logga in").click()
+    with site.navigation():
+        page.get_by_role("link", name="Bokningar").first.click()
+    with site.navigation():
+        page.get_by_role("link", name="Budget- och skuldrådgivning").click()
+    day = slots[0].local_start.date()
+    site.visit(f"/handlaggning/bokningar/{resource.pk}/?vecka={day.isoformat()}")
+    expect(page.get_by_text("Anna Testsson").first).to_be_visible()
+    with site.navigation():
+        page.get_by_role("button", name="Spärra").nth(1).click()
+    expect(page.get_by_text("Tiden är spärrad.")).to_be_visible()
+    with site.navigation():
+        page.get_by_role("link", name="Avboka").first.click()
+    with site.navigation():
+        page.get_by_role("button", name="Avboka och skicka meddelandet").click()
+    expect(page.get_by_text("Skriv ett meddelande till den som har bokat.")).to_be_visible()
+    page.get_by_label("Meddelande till den som har bokat").fill("Rådgivaren är sjuk.")
+    with site.navigation():
+        page.get_by_role("button", name="Avboka och skicka meddelandet").click()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    run_tasks()
+    cancellation = [m for m in mailbox.wait_for(2) if "Avbokad" in m["Subject"]]
+    assert "Rådgivaren är sjuk." in cancellation[0].get_body(("plain",)).get_content()
+    site.check_all_scanned()
+
+
+def _two_weeks():
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today, today + datetime.timedelta(days=13)
