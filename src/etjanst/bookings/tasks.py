@@ -20,7 +20,7 @@ def _booking(booking_id: int) -> Booking | None:
 @task()
 def send_booking_confirmation(*, booking_id: int, attempt: int = 1) -> str:
     booking = _booking(booking_id)
-    if booking is None or booking.confirmation_sent_at or booking.status != "confirmed":
+    if booking is None or booking.confirmation_sent_at or booking.status != BookingStatus.CONFIRMED:
         return "skipped"
     try:
         emails.send_booking_confirmation(booking)
@@ -53,7 +53,7 @@ def send_booking_reminder(*, booking_id: int, attempt: int = 1) -> str:
 @task()
 def send_booking_cancelled(*, booking_id: int, attempt: int = 1) -> str:
     booking = _booking(booking_id)
-    if booking is None or booking.cancellation_sent_at or booking.status != "cancelled":
+    if booking is None or booking.cancellation_sent_at or booking.status != BookingStatus.CANCELLED:
         return "skipped"
     try:
         emails.send_booking_cancelled(booking)
