@@ -27,6 +27,7 @@ class SlotAdmin(admin.ModelAdmin):
 
     list_display = ["resource", "starts_at", "capacity", "booked", "blocked"]
     list_filter = ["resource", "blocked"]
+    list_select_related = ["resource"]
 
     def has_add_permission(self, request):
         return False
@@ -41,7 +42,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     list_display = ["resource", "slot", "status", "case"]
     list_filter = ["resource", "status"]
-    list_select_related = ["resource", "slot", "case"]
+    list_select_related = ["resource", "slot__resource", "case"]
     raw_id_fields = ["slot", "case", "resident", "rebooked_from"]
 
     def has_add_permission(self, request):
