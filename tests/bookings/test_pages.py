@@ -166,3 +166,25 @@ def test_mina_bokningar_needs_a_login(client):
     response = client.get(reverse("portal:my_bookings"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("portal:login"))
+
+
+def test_mina_bokningar_reads_a_bounded_number_of_queries(
+    client, resource, django_assert_max_num_queries
+):
+    anna = resident_for(person=ANNA)
+    actions.book_slot(resource=resource, starts_at=TUESDAY_9, resident=anna)
+    log_in(client, ANNA)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("portal:my_bookings"))
+    for i in range(1, 6):
+        actions.book_slot(
+            resource=resource,
+            starts_at=TUESDAY_9 + datetime.timedelta(minutes=30 * i),
+            resident=anna,
+        )
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(reverse("portal:my_bookings"))
+    assert page.content.count(b"Budget- och skuldr") >= 6

@@ -82,3 +82,22 @@ def test_staff_pages_need_the_staff_login(client, resource):
     response = client.get(reverse("staff:booking_schedule", args=[resource.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("staff:login"))
+
+
+def test_the_week_view_reads_a_bounded_number_of_queries(
+    client, manager, resource, django_assert_max_num_queries
+):
+    url = reverse("staff:booking_schedule", args=[resource.pk])
+    times = [TUESDAY_9 + datetime.timedelta(minutes=30 * i) for i in range(6)]
+    actions.book_slot(resource=resource, starts_at=times[0], name="Första")
+    client.get(url, {"vecka": "2026-05-04"})  # warm the session and the user's roles
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(url, {"vecka": "2026-05-04"})
+    for start in times[1:]:
+        actions.book_slot(resource=resource, starts_at=start, name="Fler")
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(url, {"vecka": "2026-05-04"})
+    assert page.content.count(b"Fler") == 2 * 5  # the name, and in the cancel link's label
