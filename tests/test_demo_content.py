@@ -257,6 +257,15 @@ class Answerer:
                 if full or question.options.get("phone_required", False):
                     parts["phone"] = "070-123 45 67"
                 return {f"{name}__{part}": value for part, value in parts.items()}, parts
+            case "booking":
+                from etjanst.portal.templatetags.booking_slots import booking_days
+
+                if question.type_plugin.resource(question) is None:  # demo not loaded
+                    return {name: "2030-01-07T08:00Z"}, "2030-01-07T08:00Z"
+                days = booking_days(question)
+                assert days, f"{question.id}: the demo resource has no free times"
+                slot = days[-1][1][-1] if full else days[0][1][0]
+                return {name: slot.value}, slot.value
             case "file":
                 count = min(2, rules.get("max_files", 1)) if full else 1
                 files = [self.upload(question) for _ in range(count)]

@@ -80,9 +80,15 @@ def test_an_invalid_pattern_is_refused():
     )
 
 
+@pytest.mark.django_db
 def test_the_demo_forms_are_valid():
+    import io
     import json
     from pathlib import Path
+
+    from etjanst.demo.management.commands.load_demo import Command
+
+    Command(stdout=io.StringIO())._resources()  # what the booking e-service books
 
     folder = Path(__file__).parents[1] / "src" / "etjanst" / "demo" / "eservices"
     files = sorted(folder.glob("*.json"))

@@ -192,3 +192,32 @@ def test_publishing_without_a_rule_in_admin_says_why(client):
     assert "gallringsregel" in response.content.decode()
     version.refresh_from_db()
     assert version.published_at is None
+
+
+def test_bookings_of_purged_cases(time_machine):
+    """A past booking of a purged case goes; a time still ahead stays taken
+    but no longer says who booked it."""
+    from etjanst.bookings.actions import book_slot
+    from etjanst.bookings.models import Booking
+
+    from .bookings.factories import ResourceFactory
+
+    eservice = EServiceFactory(retention_rule__clock="submitted", retention_rule__period_months=1)
+    time_machine.move_to(datetime(2026, 1, 5, 8, tzinfo=STOCKHOLM))  # a Monday
+    resource = ResourceFactory()
+    case = owned_case(eservice)
+    past = book_slot(
+        resource=resource, starts_at=datetime(2026, 1, 6, 9, tzinfo=STOCKHOLM), email="a@example.se"
+    )
+    ahead = book_slot(
+        resource=resource,
+        starts_at=datetime(2026, 3, 2, 9, tzinfo=STOCKHOLM),
+        name="Anna",
+        email="a@example.se",
+    )
+    Booking.objects.filter(pk__in=[past.pk, ahead.pk]).update(case=case)
+    time_machine.move_to(datetime(2026, 2, 20, 8, tzinfo=STOCKHOLM))
+    assert purge_due() == 1
+    assert not Booking.objects.filter(pk=past.pk).exists()
+    ahead.refresh_from_db()
+    assert (ahead.name, ahead.email, ahead.case_id) == ("", "", None)

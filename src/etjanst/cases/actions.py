@@ -64,6 +64,14 @@ def record_step(
         _check_total_size(version, step, answers, file_answers, result)
         if not result.is_valid:
             return result
+    if upload_owner and any(q.type == "booking" for q in step.questions):
+        from etjanst.bookings.actions import hold_for_step
+
+        taken = hold_for_step(form=form, step=step, answers=result.answers, hold_key=upload_owner)
+        for qid, message in taken.items():
+            result.errors[qid] = {"": message}
+        if taken:
+            return result
     for question in step.questions:
         if question.type != "file":
             continue
@@ -240,6 +248,16 @@ def _create_case(
         # Files the final answers no longer hold go with the other abandoned
         # uploads (purge_abandoned_uploads).
         Draft.objects.filter(pk=draft.pk).delete()
+    if any(q.type == "booking" for q in version.definition.questions()):
+        from etjanst.bookings.actions import confirm_for_case
+
+        confirm_for_case(
+            case=case,
+            form=version.definition,
+            answers=answers,
+            hold_key=upload_owner,
+            email=confirmation_email(version.definition, answers) or "",
+        )
     case_id = case.pk
     transaction.on_commit(lambda: tasks.render_receipt_pdf.enqueue(case_id=case_id))
     transaction.on_commit(lambda: tasks.notify_officers.enqueue(case_id=case_id))
@@ -298,6 +316,9 @@ def purge_abandoned_uploads(*, older_than: timedelta = timedelta(hours=24)) -> i
 def discard_pending_uploads(*, upload_owner: str) -> int:
     """Delete the files of a form that is abandoned or started over (not
     those kept with a saved draft)."""
+    from etjanst.bookings.actions import release_holds
+
+    release_holds(hold_key=upload_owner)
     attachments = list(Attachment.objects.pending_for(upload_owner).filter(draft__isnull=True))
     for attachment in attachments:
         attachment.file.delete(save=False)

@@ -175,6 +175,7 @@ def validate_form_json(data: Any) -> None:
                     _("Frågan %(id)s har samma svarsalternativ två gånger.") % {"id": qid}
                 )
             _check_prefill(question, messages)
+            _check_booking(question, messages)
             seen[qid] = question
     if messages:
         raise ValidationError(messages)
@@ -243,6 +244,19 @@ def _check_prefill(question: dict, messages: list) -> None:
         messages.append(
             _("Frågan %(id)s är av typen %(type)s och kan inte fyllas i med %(attribute)s.")
             % {"id": qid, "type": question["type"], "attribute": spec["attribute"]}
+        )
+
+
+def _check_booking(question: dict, messages: list) -> None:
+    """A booking question must name a resource that exists."""
+    if question["type"] != "booking":
+        return
+    from etjanst.bookings.models import Resource
+
+    if not Resource.objects.filter(slug=question["resource"]).exists():
+        messages.append(
+            _("Frågan %(id)s bokar tider hos %(resource)s, som inte finns.")
+            % {"id": question["id"], "resource": question["resource"]}
         )
 
 

@@ -59,6 +59,49 @@ def send_release(release, recipient: str) -> None:
     _send("release", recipient, {"release": release}, attachments=files)
 
 
+def send_booking_confirmation(booking) -> bool:
+    """A booked time, with a calendar file. The resource, the time and the
+    place: no personnummer, nothing from a form."""
+    from etjanst.bookings.calendar import booking_ics
+
+    if not booking.email:
+        return False
+    _send(
+        "booking_confirmation",
+        booking.email,
+        {"booking": booking, "link": _link("portal:my_booking", booking.pk)},
+        attachments=[("bokning.ics", booking_ics(booking), "text/calendar")],
+    )
+    return True
+
+
+def send_booking_reminder(booking) -> bool:
+    if not booking.email:
+        return False
+    _send(
+        "booking_reminder",
+        booking.email,
+        {"booking": booking, "link": _link("portal:my_booking", booking.pk)},
+    )
+    return True
+
+
+def send_booking_cancelled(booking) -> bool:
+    """The booking was cancelled, by the resident or by staff (then with
+    the staff member's message)."""
+    from etjanst.bookings.calendar import booking_ics
+
+    if not booking.email:
+        return False
+    _send(
+        "booking_cancelled",
+        booking.email,
+        {"booking": booking, "link": _link("portal:my_bookings")},
+        attachments=[("bokning.ics", booking_ics(booking, cancelled=True), "text/calendar")],
+    )
+    return True
+
+
 def _link(name: str, *args) -> str:
     return settings.ETJANST_SITE_URL + reverse(name, args=args)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, diarium, filling, login, mypages, pages, receipts, saml
+from .views import bookings, catalogue, diarium, filling, login, mypages, pages, receipts, saml
 
 app_name = "portal"
 
@@ -84,6 +84,18 @@ urlpatterns = [
         "diarium/begar-ut/<int:request_id>/",
         diarium.request_done,
         name="document_request_done",
+    ),
+    path("mina-sidor/bokningar/", bookings.booking_list, name="my_bookings"),
+    path("mina-sidor/bokningar/<int:booking_id>/", bookings.booking_detail, name="my_booking"),
+    path(
+        "mina-sidor/bokningar/<int:booking_id>/avboka/",
+        bookings.booking_cancel,
+        name="my_booking_cancel",
+    ),
+    path(
+        "mina-sidor/bokningar/<int:booking_id>/omboka/",
+        bookings.booking_rebook,
+        name="my_booking_rebook",
     ),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("personuppgifter/", pages.personal_data, name="personal_data"),

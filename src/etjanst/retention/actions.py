@@ -113,6 +113,7 @@ def _tombstone(ids: list[int]) -> list[tuple]:
         if c.receipt_pdf
     ]
     Attachment.objects.filter(case_id__in=ids).delete()
+    _purge_bookings(ids)
     Message.objects.filter(case_id__in=ids).delete()
     CaseNote.objects.filter(case_id__in=ids).delete()
     Case.objects.filter(pk__in=ids).update(
@@ -126,6 +127,17 @@ def _tombstone(ids: list[int]) -> list[tuple]:
         assigned_to=None,
     )
     return files
+
+
+def _purge_bookings(ids: list[int]) -> None:
+    """Past bookings of purged cases go; a time still ahead stays taken but
+    no longer says who booked it."""
+    from etjanst.bookings.models import Booking
+
+    bookings = Booking.objects.filter(case_id__in=ids)
+    now = timezone.now()
+    bookings.filter(slot__starts_at__lt=now).delete()
+    bookings.filter(slot__starts_at__gte=now).update(name="", email="", resident=None, case=None)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases, requests, secrecy
+from .views import auth, bookings, cases, requests, secrecy
 
 app_name = "staff"
 
@@ -42,4 +42,8 @@ urlpatterns = [
         name="release_pdf",
     ),
     path("utlamnande/<int:request_id>/avsluta/", requests.close, name="close_document_request"),
+    path("bokningar/", bookings.resource_list, name="booking_resources"),
+    path("bokningar/<int:resource_id>/", bookings.schedule, name="booking_schedule"),
+    path("bokningar/<int:resource_id>/sparra/", bookings.block, name="booking_block"),
+    path("bokningar/bokning/<int:booking_id>/avboka/", bookings.cancel, name="booking_cancel"),
 ]

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "etjanst.eservices",
     "etjanst.prefill",
     "etjanst.cases",
+    "etjanst.bookings",
     "etjanst.notifications",
     "etjanst.audit",
     "etjanst.retention",

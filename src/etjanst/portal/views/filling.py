@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from etjanst.bookings.actions import BookingError
 from etjanst.cases import actions as case_actions
 from etjanst.cases import drafts
 from etjanst.cases.models import Attachment, Draft
@@ -317,6 +318,14 @@ def _send(request, eservice, form, key: str, signature: dict | None = None):
     except case_actions.SignatureMissing:
         messages.warning(request, _("Ärendet behöver skrivas under med BankID innan det skickas."))
         return redirect("portal:review", slug=eservice.slug)
+    except BookingError as exc:
+        # The held time ran out and someone else took it: pick a new one.
+        messages.error(request, exc.message)
+        steps = form.steps()
+        number = next(
+            (n for n, s in enumerate(steps, 1) if any(q.type == "booking" for q in s.questions)), 1
+        )
+        return redirect("portal:step", slug=eservice.slug, number=number)
     except case_actions.SubmissionInvalid as exc:
         numbers = {step.id: n for n, step in enumerate(form.steps(), start=1)}
         for problem in exc.problems:

@@ -57,8 +57,16 @@ def overview(request):
             "ongoing": cases.ongoing().with_unread_for_resident().order_by("-received_at")[:5],
             "ongoing_count": cases.ongoing().count(),
             "unread_count": unread.count(),
+            **_bookings_overview(resident),
         },
     )
+
+
+def _bookings_overview(resident) -> dict:
+    from etjanst.bookings.models import Booking
+
+    upcoming = Booking.objects.owned_by(resident).upcoming().select_related("slot", "resource")
+    return {"upcoming_bookings": upcoming[:3], "upcoming_booking_count": upcoming.count()}
 
 
 TABS = {

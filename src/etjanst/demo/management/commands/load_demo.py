@@ -22,6 +22,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        self._resources()  # before the e-services that book them
         call_command("load_eservices", str(DEMO_DIR / "eservices"), stdout=self.stdout)
         self.load_help_page()
         User = get_user_model()
@@ -34,6 +35,54 @@ class Command(BaseCommand):
         self._officer()
         self._mina_sidor()
         self._register()
+        self._resource_managers()
+
+    def _resources(self):
+        """Budget- och skuldrådgivning: weekdays, 45-minute talks, holidays closed."""
+        import datetime
+
+        from etjanst.bookings.models import OpeningRule, Resource
+        from etjanst.diarium.models import Committee
+
+        committee, _created = Committee.objects.get_or_create(
+            prefix="SN", defaults={"name": "Socialnämnden"}
+        )
+        resource, created = Resource.objects.get_or_create(
+            slug="budget-och-skuldradgivning",
+            defaults={
+                "name": "Budget- och skuldrådgivning",
+                "place": "Medborgarhuset, Storgatan 12",
+                "description": "Ett samtal med en av kommunens budget- och skuldrådgivare.",
+                "committee": committee,
+                "slot_minutes": 45,
+                "capacity": 1,
+                "book_ahead_days": 60,
+                "min_notice_hours": 2,
+                "change_deadline_hours": 24,
+            },
+        )
+        if created:
+            for weekday in range(4):  # Monday to Thursday
+                OpeningRule.objects.create(
+                    resource=resource,
+                    weekday=weekday,
+                    opens=datetime.time(9),
+                    closes=datetime.time(12),
+                )
+                OpeningRule.objects.create(
+                    resource=resource,
+                    weekday=weekday,
+                    opens=datetime.time(13),
+                    closes=datetime.time(16),
+                )
+            self.stdout.write(f"Demo resource created: {resource.name}")
+
+    def _resource_managers(self):
+        from etjanst.bookings.models import Resource
+
+        officer = get_user_model().objects.get(username=DEMO_OFFICER[0])
+        for resource in Resource.objects.all():
+            resource.managers.add(officer)
 
     def _officer(self):
         """A case officer for every demo committee, with one-time codes set up

@@ -1,0 +1,27 @@
+"""The free times a booking question offers (a read, no rules)."""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+from etjanst.bookings.schedule import by_day, free_slots
+
+register = template.Library()
+
+
+def offered_days(resource, *, days: int, chosen: str = "") -> list:
+    """Free times from today on, by local day; the resident's own chosen
+    (held) time stays in the list."""
+    if resource is None:
+        return []
+    today = timezone.localdate()
+    slots = free_slots(resource, today, today + datetime.timedelta(days=days - 1))
+    return by_day([s for s in slots if s.free > 0 or s.value == chosen])
+
+
+@register.simple_tag
+def booking_days(question, chosen=""):
+    resource = question.type_plugin.resource(question)
+    days = question.options.get("days", question.type_plugin.default_days)
+    return offered_days(resource, days=days, chosen=chosen or "")
