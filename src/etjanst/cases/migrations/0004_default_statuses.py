@@ -51,19 +51,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_defaults, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="case",
-            name="status",
-            field=models.ForeignKey(
-                on_delete=models.deletion.PROTECT,
-                related_name="cases",
-                to="cases.status",
-                verbose_name="status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="status_changed_at",
-            field=models.DateTimeField(verbose_name="status ändrad"),
-        ),
     ]
