@@ -33,6 +33,7 @@ docs/benchmarks.md. Everything it starts is stopped in a finally block.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -127,21 +128,22 @@ class Data:
             )
         ]
 
-    def insert_cases(self, count: int, owner_sql: str, params: dict) -> None:
-        """`count` cases with random received_at over the last SPAN_DAYS,
-        every NOT NULL column filled, their events and ~5 % a message.
+    COLUMNS = (
+        "eservice_id, version_id, committee_id, registration_year, registration_sequence, "
+        "registration_number, received_at, answers, submission_key, receipt_token, "
+        "receipt_pdf, confirmation_sent_at, signature, owner_id, status_id, status_changed_at"
+    )
+
+    def generate(self, count: int, owner_sql: str, params: dict) -> None:
+        """`count` cases into the staging table bench_src: random received_at
+        over the last SPAN_DAYS, every NOT NULL column of cases_case filled.
         `owner_sql`: the owner_id of row g (may use random())."""
-        first_id = self.scalar("SELECT coalesce(max(id), 0) FROM cases_case")
         g0 = self.next_g
         self.next_g += count
-        # owner_sql and SPAN_DAYS are this file's constants; values are parameters.
+        # owner_sql, COLUMNS and SPAN_DAYS are this file's constants; values are parameters.
         self.db.execute(
             f"""
-            INSERT INTO cases_case (
-                eservice_id, version_id, committee_id, registration_year,
-                registration_sequence, registration_number, received_at, answers,
-                submission_key, receipt_token, receipt_pdf, confirmation_sent_at,
-                signature, owner_id, status_id, status_changed_at)
+            INSERT INTO bench_src ({self.COLUMNS})
             SELECT %(eservice)s, %(version)s, %(committee)s, extract(year FROM t.at)::int,
                 t.g, 'BN ' || extract(year FROM t.at)::int || '/' || lpad(t.g::text, 7, '0'),
                 t.at,
@@ -176,8 +178,21 @@ class Data:
                 **params,
             },
         )
-        # The history the resident sees: "received" for each, and the status
-        # change for those no longer in the first status.
+
+    def move(self, since, until) -> None:
+        """Staged cases received in [since, until) into cases_case in the
+        order they were received (ids grow with time, as in production, so a
+        person's cases lie scattered over the table), with their history:
+        the "received" event, the status change for those no longer in the
+        first status, and a message from staff on ~5 % (half unread)."""
+        first_id = self.scalar("SELECT coalesce(max(id), 0) FROM cases_case")
+        self.db.execute(
+            f"INSERT INTO cases_case ({self.COLUMNS}) SELECT {self.COLUMNS} FROM bench_src "  # noqa: S608
+            "WHERE (%(since)s::timestamptz IS NULL OR received_at >= %(since)s::timestamptz) "
+            "AND (%(until)s::timestamptz IS NULL OR received_at < %(until)s::timestamptz) "
+            "ORDER BY received_at, registration_sequence",
+            {"since": since, "until": until},
+        )
         self.db.execute(
             """
             INSERT INTO cases_caseevent (case_id, kind, status_id, at, visible_to_resident)
@@ -186,47 +201,115 @@ class Data:
             UNION ALL
             SELECT id, 'status', status_id, status_changed_at, true
             FROM cases_case WHERE id > %(first)s AND status_id <> %(inkommet)s
+            ORDER BY 4, 1
             """,
             {"first": first_id, "inkommet": self.status["inkommet"]},
         )
-        # ~5 % of the cases have a message from staff, half of them unread.
         self.db.execute(
             """
             INSERT INTO cases_message (case_id, from_staff, body, created_at, read_at,
                                        client_key)
             SELECT id, true, 'Vi behöver ett foto av platsen. Svara här.',
                    received_at + interval '2 days',
-                   CASE WHEN id %% 2 = 0 THEN received_at + interval '3 days' END,
+                   CASE WHEN registration_sequence %% 40 = 0
+                        THEN received_at + interval '3 days' END,
                    gen_random_uuid()
-            FROM cases_case WHERE id > %(first)s AND id %% 20 = 0
+            FROM cases_case WHERE id > %(first)s AND registration_sequence %% 20 = 0
+            ORDER BY id
             """,
             {"first": first_id},
         )
 
-    def seed_small(self) -> None:
-        """SMALL cases: OWNED of them the measured person's, interleaved in
-        time with the others' (random received_at for every case)."""
+    def seed(self, total: int, deadline: float, case_number: str | None = None) -> float:
+        """SMALL cases — OWNED of them the measured person's, every other
+        one, interleaved in time with the others' — and then, when `total` is
+        larger, the other cases up to `total`, of other (synthetic) residents
+        or of nobody (sent without login). The first SMALL cases are the same
+        in every database seeded so (same statements, same random seed).
+        Returns the seconds it took, VACUUM ANALYZE included."""
+        started = time.monotonic()
+        self.db.execute(
+            f"CREATE UNLOGGED TABLE bench_src AS SELECT {self.COLUMNS} FROM cases_case "  # noqa: S608
+            "WITH NO DATA"
+        )
         self.residents()
         self.db.execute("SELECT setseed(0.42)")
-        self.insert_cases(
+        self.generate(
             SMALL,
             "CASE WHEN g %% 2 = 0 THEN %(owner)s::bigint WHEN random() < 0.3 THEN NULL "
             "ELSE (%(others)s::bigint[])[1 + floor(random() * %(n_others)s)::int] END",
             {"owner": self.owner, "others": self.others, "n_others": len(self.others)},
         )
+        missing = total - SMALL
+        if missing > 0:
+            # Synthetic residents (foreign_id, no personnummer): ~3.5 cases each.
+            lo = self.scalar("SELECT max(id) FROM people_resident") + 1
+            self.db.execute(
+                "INSERT INTO people_resident (foreign_id, given_name, surname, created_at) "
+                "SELECT 'bench-' || g, 'Test', 'Person ' || g, now() "
+                "FROM generate_series(1, %s) AS g",
+                (max(missing // 5, 1),),
+            )
+            hi = self.scalar("SELECT max(id) FROM people_resident")
+            done = 0
+            while done < missing:
+                self.check_time(deadline)
+                count = min(BATCH, missing - done)
+                self.generate(
+                    count,
+                    "CASE WHEN random() < 0.3 THEN NULL "
+                    "ELSE %(lo)s::bigint + floor(random() * %(span)s)::bigint END",
+                    {"lo": lo, "span": hi - lo + 1},
+                )
+                done += count
+            log(f"  {total:,} cases generated ({time.monotonic() - started:.0f} s)")
+        # Into cases_case in time order, in slices of about BATCH cases.
+        slices = max(-(-total // BATCH), 1)
+        bounds = [None, None]
+        if slices > 1:
+            cuts = self.scalar(
+                "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY received_at) "
+                "FROM bench_src",
+                ([k / slices for k in range(1, slices)],),
+            )
+            bounds = [None, *cuts, None]
+        for since, until in itertools.pairwise(bounds):
+            self.check_time(deadline)
+            self.move(since, until)
+            if slices > 1:
+                moved = self.scalar("SELECT count(*) FROM cases_case")
+                log(f"  {moved:,} cases in cases_case ({time.monotonic() - started:.0f} s)")
+        self.db.execute("DROP TABLE bench_src")
         owned = self.scalar("SELECT count(*) FROM cases_case WHERE owner_id = %s", (self.owner,))
         if owned != OWNED:
             raise RuntimeError(f"the person owns {owned} cases, not {OWNED}")
-        # The case page: an ongoing case of the person from the middle of the
-        # period, with a thread of five messages.
+        self.thread(case_number)
+        self.vacuum()
+        return time.monotonic() - started
+
+    def check_time(self, deadline: float) -> None:
+        if time.monotonic() > deadline or R.STOP.is_set():
+            raise RuntimeError("making the cases took longer than --grow-limit")
+
+    def thread(self, case_number: str | None) -> None:
+        """The case page: an ongoing case of the person from the middle of the
+        period (or the one with `case_number`), with five messages."""
+        if case_number is None:
+            case_number = self.scalar(
+                """
+                SELECT c.registration_number FROM cases_case c
+                JOIN cases_status s ON s.id = c.status_id
+                WHERE c.owner_id = %s AND s.kind <> 'closed'
+                ORDER BY abs(extract(epoch FROM c.received_at - (now() - %s * interval '1 day'))),
+                         c.registration_sequence
+                LIMIT 1
+                """,
+                (self.owner, SPAN_DAYS / 2),
+            )
+        self.case_number = case_number
         self.case_id = self.scalar(
-            """
-            SELECT c.id FROM cases_case c JOIN cases_status s ON s.id = c.status_id
-            WHERE c.owner_id = %s AND s.kind <> 'closed'
-            ORDER BY abs(extract(epoch FROM c.received_at - (now() - %s * interval '1 day')))
-            LIMIT 1
-            """,
-            (self.owner, SPAN_DAYS / 2),
+            "SELECT id FROM cases_case WHERE registration_number = %s AND owner_id = %s",
+            (case_number, self.owner),
         )
         self.db.execute("DELETE FROM cases_message WHERE case_id = %s", (self.case_id,))
         for n, (from_staff, body) in enumerate(
@@ -245,42 +328,14 @@ class Data:
                 "FROM cases_case WHERE id = %s",
                 (from_staff, body, n + 1, n + 1, self.case_id),
             )
-        self.vacuum()
 
-    def grow(self, total: int, deadline: float) -> float:
-        """Up to `total` cases, in batches; the new ones belong to other
-        (synthetic) residents or to nobody (sent without login). Returns the
-        seconds it took, VACUUM ANALYZE included."""
-        started = time.monotonic()
-        have = self.scalar("SELECT count(*) FROM cases_case")
-        missing = total - have
-        if missing <= 0:
-            return 0.0
-        # Synthetic residents (foreign_id, no personnummer): ~3.5 cases each.
-        residents = max(missing // 5, 1)
-        lo = self.scalar("SELECT max(id) FROM people_resident") + 1
-        self.db.execute(
-            "INSERT INTO people_resident (foreign_id, given_name, surname, created_at) "
-            "SELECT 'bench-' || g, 'Test', 'Person ' || g, now() "
-            "FROM generate_series(1, %s) AS g",
-            (residents,),
+    def fingerprint(self) -> str:
+        """What must be the same in every database: the person's cases."""
+        return self.scalar(
+            "SELECT md5(string_agg(registration_number || status_id || answers::text, ',' "
+            "ORDER BY registration_number)) FROM cases_case WHERE owner_id = %s",
+            (self.owner,),
         )
-        hi = self.scalar("SELECT max(id) FROM people_resident")
-        done = 0
-        while done < missing:
-            if time.monotonic() > deadline or R.STOP.is_set():
-                raise RuntimeError(f"growing stopped at the time limit ({have + done} cases)")
-            count = min(BATCH, missing - done)
-            self.insert_cases(
-                count,
-                "CASE WHEN random() < 0.3 THEN NULL "
-                "ELSE %(lo)s::bigint + floor(random() * %(span)s)::bigint END",
-                {"lo": lo, "span": hi - lo + 1},
-            )
-            done += count
-            log(f"  {have + done:,} cases ({time.monotonic() - started:.0f} s)")
-        self.vacuum()
-        return time.monotonic() - started
 
     def vacuum(self) -> None:
         """VACUUM ANALYZE now, so autovacuum does not start inside a window."""
@@ -588,12 +643,15 @@ def report(
         "(fsync on, shared_buffers 256 MB), plain HTTP on loopback with "
         "`X-Forwarded-Proto: https`; the client sends the `__Host-sessionid` cookie.",
         f"- **Two databases in one PostgreSQL, each with its own gunicorn** (same settings, "
-        f"same SECRET_KEY): `{small.label}` stays at {small_n:,} cases, `{big.label}` was "
-        f"seeded identically (same SQL, same random seed: the same 1,000 cases, ids and "
-        f"case page) and then bulk-inserted to {big_n:,} cases in {grow_seconds:.0f} s "
-        "(SQL `INSERT … SELECT generate_series`, then VACUUM ANALYZE). The windows of the "
-        "two alternate (order swapped every round), so the noise of the shared machine falls "
-        "on both alike: that is what makes the ratio honest here.",
+        f"same SECRET_KEY). Both were seeded with the same statements and random seed, so "
+        f"both have the same {small_n:,} cases (the person's {OWNED} and {small_n - OWNED} "
+        f"others'); `{big.label}` also has the other cases up to {big_n:,} "
+        f"(SQL `INSERT … SELECT generate_series` into a staging table, then into `cases_case` "
+        f"in the order received — ids grow with time as in production, so the person's cases "
+        f"lie scattered over the table —, with their events and messages, VACUUM ANALYZE: "
+        f"{grow_seconds:.0f} s). Their windows alternate (order swapped every round), so "
+        "the noise of the shared machine falls on both alike: that is what makes the ratio "
+        "honest here.",
         f"- Data: one resident (a test personnummer) owns {OWNED} cases ({ongoing} ongoing: "
         f"*Pågående* has {-(-ongoing // 25)} pages of 25, `?sida=10` is in the middle); "
         f"every case's received_at is random over {SPAN_DAYS} days, so theirs are spread "
@@ -793,19 +851,24 @@ def main(argv=None) -> int:
         ).stdout.strip()
         if cookie != SESSION_COOKIE:
             raise RuntimeError(f"the session cookie is {cookie!r}, not {SESSION_COOKIE}")
-        big_label = f"{args.cases // 1000:,}k".replace(",", " ")
+        big_label = (
+            f"{args.cases // 1_000_000}M"
+            if args.cases % 1_000_000 == 0
+            else f"{args.cases / 1000:g}k"
+        )
         big = Site(big_label, stack, stack.env, stack.gunicorn, stack.web_port)
         small = start_second_site(stack, f"{SMALL // 1000}k")
         sites = [small, big]
+        deadline = time.monotonic() + args.grow_limit
         for site in sites:
-            log(f"[{site.label}] {SMALL:,} cases, {OWNED} of them the person's")
             site.data = Data(site.env["DATABASE_URL"])
-            site.data.seed_small()
-        if (small.data.case_id, small.data.case_number) != (big.data.case_id, big.data.case_number):
-            raise RuntimeError("the two databases were not seeded alike")
+        log(f"[{small.label}] {SMALL:,} cases, {OWNED} of them the person's")
+        small.data.seed(SMALL, deadline)
         small.count_queries(args.explain)
-        log(f"[{big.label}] growing to {args.cases:,} cases")
-        grow_seconds = big.data.grow(args.cases, time.monotonic() + args.grow_limit)
+        log(f"[{big.label}] the same {SMALL:,} cases and others up to {args.cases:,}")
+        grow_seconds = big.data.seed(args.cases, deadline, small.data.case_number)
+        if small.data.fingerprint() != big.data.fingerprint():
+            raise RuntimeError("the person's cases differ between the two databases")
         for site in sites:
             site.sizes = site.data.sizes()
             log(f"[{site.label}] {site.sizes}")
