@@ -265,6 +265,8 @@ class Data:
             log(f"  {total:,} cases generated ({time.monotonic() - started:.0f} s)")
         # Into cases_case in time order, in slices of about BATCH cases.
         slices = max(-(-total // BATCH), 1)
+        if slices > 1:
+            self.db.execute("CREATE INDEX ON bench_src (received_at)")
         bounds = [None, None]
         if slices > 1:
             cuts = self.scalar(
@@ -802,7 +804,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--quiet-wait",
         type=float,
-        default=10,
+        default=3,
         help="before each window wait at most this long for a quiet machine (0: never)",
     )
     parser.add_argument("--no-append", action="store_true", help="do not write docs/")
