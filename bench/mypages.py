@@ -2,7 +2,7 @@
 """Benchmark B3: Mina ärenden with 1,000 cases and with 1,000,000 cases in
 the database, one person owning 500 of them.
 
-    .venv/bin/python bench/mypages.py                      # ~13 minutes
+    .venv/bin/python bench/mypages.py                      # ~17 minutes on the shared box
     .venv/bin/python bench/mypages.py --quick --no-append  # a smoke run, 20,000 cases
 
 Starts, in a temporary folder, a throw-away PostgreSQL 15 and the platform as
