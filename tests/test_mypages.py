@@ -153,3 +153,21 @@ def test_unread_messages_are_counted(client, eservice):
     assert "1 nytt meddelande" in client.get(reverse("portal:my_cases")).content.decode()
     client.get(reverse("portal:my_case", args=[case.pk]))
     assert "0 olästa meddelanden" in client.get(reverse("portal:my_pages")).content.decode()
+
+
+def test_unread_counts_only_unread_messages_from_staff_per_case(client, eservice):
+    import uuid
+
+    from etjanst.cases.messaging import mark_read, send_message
+
+    with_news, without = owned_case(eservice), owned_case(eservice)
+    send_message(case=with_news, body="Läst", from_staff=True, client_key=uuid.uuid4())
+    mark_read(case=with_news, by_staff=False)
+    for body in ("Ett", "Två"):
+        send_message(case=with_news, body=body, from_staff=True, client_key=uuid.uuid4())
+    send_message(case=with_news, body="Från mig", from_staff=False, client_key=uuid.uuid4())
+    send_message(case=without, body="Från mig", from_staff=False, client_key=uuid.uuid4())
+    log_in(client, ANNA)
+    page = client.get(reverse("portal:my_cases")).content.decode()
+    assert page.count('class="badge"') == 1
+    assert "2 nya meddelanden" in page
