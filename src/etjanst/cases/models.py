@@ -219,6 +219,12 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["owner", "-received_at"], name="case_owner_received"),
             models.Index(fields=["-received_at"], name="case_received"),
+            # The purge's batches, in id order, past the tombstones.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(purged_at__isnull=True, legal_hold=False),
+                name="case_not_purged",
+            ),
         ]
 
     def __str__(self) -> str:

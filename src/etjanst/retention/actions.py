@@ -27,13 +27,22 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 def due_cases(rule: RetentionRule, *, now: datetime):
     """The cases of the rule whose time is up, not on legal hold, not purged."""
+    from etjanst.cases.models import Status
+
     cutoff = months_before(now, rule.period_months)
+    # The e-services and statuses as literal ids, not joins: PostgreSQL then
+    # sees how many cases match and walks the partial index of cases not yet
+    # purged (case_not_purged) in id order instead of every closed case,
+    # tombstones included (bench/purge.py: ~0.5 s per batch at 1,000,000).
     cases = Case.objects.filter(
-        eservice__retention_rule=rule, purged_at__isnull=True, legal_hold=False
+        eservice_id__in=list(rule.eservices.values_list("pk", flat=True)),
+        purged_at__isnull=True,
+        legal_hold=False,
     )
     if rule.clock == Clock.SUBMITTED:
         return cases.filter(received_at__lte=cutoff)
-    return cases.filter(status__kind=StatusKind.CLOSED, status_changed_at__lte=cutoff)
+    closed = list(Status.objects.filter(kind=StatusKind.CLOSED).values_list("pk", flat=True))
+    return cases.filter(status_id__in=closed, status_changed_at__lte=cutoff)
 
 
 def upcoming(*, now: datetime, days: int = 30, scope: Q | None = None) -> list[tuple]:
