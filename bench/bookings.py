@@ -67,7 +67,7 @@ def setup_django(database_url: str) -> None:
 
 def make_resource(name: str, hours: tuple[int, int], days: int):
     from etjanst.bookings.models import OpeningRule, Resource
-    from etjanst.diarium.models import Committee
+    from etjanst.organisation.models import Committee
 
     committee, _ = Committee.objects.get_or_create(prefix="SN", defaults={"name": "Socialnämnden"})
     resource = Resource.objects.create(

@@ -31,6 +31,8 @@ echo "== Starting PostgreSQL on 127.0.0.1:$port"
 "${as_pg[@]}" "$PG_BIN/createdb" -h "$pgdir" -p "$port" -U etjanst etjanst || exit 1
 
 status=0
+echo "== Layer contract (lint-imports, see docs/architecture.md)"
+.venv/bin/lint-imports --no-cache || status=1
 echo "== Test suite on SQLite"
 DATABASE_URL= $PY -m pytest "$@" || status=1
 echo "== Test suite on PostgreSQL"

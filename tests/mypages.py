@@ -2,14 +2,13 @@
 
 import uuid
 
-from etjanst.cases.actions import submit_case
 from etjanst.people.actions import resident_for
-
-from .login import ANNA
+from etjanst.submissions.actions import submit_form
+from tests.login import ANNA
 
 
 def owned_case(eservice, person=ANNA, answers=None, **kwargs):
-    return submit_case(
+    return submit_form(
         version=eservice.current_version,
         answers=answers or {"rubrik": "Trasig lampa", "epost": "anna@example.se"},
         upload_owner="",

@@ -10,10 +10,9 @@ from django.urls import reverse
 from etjanst.cases.models import Case
 from etjanst.eid.person import Person
 from etjanst.eservices.presentation import answers_digest
-
-from ..factories import EServiceFactory
-from ..filling import post_step, start
-from ..test_eid import log_in
+from tests.eid.test_eid import log_in
+from tests.eservices.factories import EServiceFactory
+from tests.filling import post_step, start
 
 pytestmark = pytest.mark.django_db
 

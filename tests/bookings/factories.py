@@ -5,8 +5,7 @@ import datetime
 import factory
 
 from etjanst.bookings.models import OpeningRule, Resource, ScheduleException
-
-from ..factories import CommitteeFactory
+from tests.organisation.factories import CommitteeFactory
 
 
 class ResourceFactory(factory.django.DjangoModelFactory):

@@ -8,9 +8,8 @@ from etjanst.bookings import actions
 from etjanst.bookings.constants import BookingStatus
 from etjanst.bookings.models import Booking, Slot
 from etjanst.people.actions import resident_for
-
-from ..login import ANNA, BERTIL
-from .factories import ResourceFactory
+from tests.bookings.factories import ResourceFactory
+from tests.login import ANNA, BERTIL
 
 UTC = datetime.UTC
 pytestmark = pytest.mark.django_db

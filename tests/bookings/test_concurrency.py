@@ -8,8 +8,7 @@ from django.db import connection
 from etjanst.bookings import actions
 from etjanst.bookings.constants import BookingStatus
 from etjanst.bookings.models import Booking, Slot
-
-from .factories import ResourceFactory
+from tests.bookings.factories import ResourceFactory
 
 UTC = datetime.UTC
 ATTEMPTS, SLOTS, THREADS = 200, 20, 50

@@ -6,9 +6,8 @@ from icalendar import Calendar
 
 from etjanst.bookings import actions
 from etjanst.people.actions import resident_for
-
-from ..login import ANNA
-from .factories import ResourceFactory
+from tests.bookings.factories import ResourceFactory
+from tests.login import ANNA
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 5, 4, 6, 0, tzinfo=UTC)  # Monday 08:00 local

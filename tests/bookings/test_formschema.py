@@ -2,8 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from etjanst.eservices.formschema import validate_form_json
-
-from .factories import BOOKING_FORM, ResourceFactory, booking_form
+from tests.bookings.factories import BOOKING_FORM, ResourceFactory, booking_form
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,10 @@ from etjanst.bookings.constants import BookingStatus
 from etjanst.bookings.models import Booking, Slot
 from etjanst.cases.models import Case
 from etjanst.people.actions import resident_for
-
-from ..factories import EServiceFactory
-from ..filling import post_step, start, submit
-from ..login import ANNA, BERTIL, log_in
-from .factories import ResourceFactory, booking_form
+from tests.bookings.factories import ResourceFactory, booking_form
+from tests.eservices.factories import EServiceFactory
+from tests.filling import post_step, start, submit
+from tests.login import ANNA, BERTIL, log_in
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 5, 4, 6, 0, tzinfo=UTC)  # Monday 08:00 local

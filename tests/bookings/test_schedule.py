@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from etjanst.bookings.models import OpeningRule, ScheduleException
 from etjanst.bookings.schedule import free_slots, slot_times
-
-from .factories import ResourceFactory, closed_on
+from tests.bookings.factories import ResourceFactory, closed_on
 
 UTC = datetime.UTC
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,8 @@ from django.urls import reverse
 from etjanst.bookings import actions
 from etjanst.bookings.constants import BookingStatus
 from etjanst.bookings.models import Booking, Slot
-
-from ..staff import log_in_staff, staff_user
-from .factories import ResourceFactory
+from tests.bookings.factories import ResourceFactory
+from tests.staff_accounts import log_in_staff, staff_user
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 5, 4, 6, 0, tzinfo=UTC)  # Monday 08:00 local

@@ -18,9 +18,8 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 import etjanst
-
-from .a11y import axe_violations, format_violations
-from .bankid_fixtures import bankid  # noqa: F401
+from tests.browser.a11y import axe_violations, format_violations
+from tests.browser.bankid_fixtures import bankid  # noqa: F401
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM (the
 # demo loader, assertions on the database) must still be allowed here.

@@ -3,7 +3,7 @@ browser tests prove nothing."""
 
 import pytest
 
-from .a11y import axe_violations, format_violations
+from tests.browser.a11y import axe_violations, format_violations
 
 pytestmark = pytest.mark.browser
 

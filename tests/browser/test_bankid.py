@@ -15,9 +15,8 @@ from playwright.sync_api import expect
 from etjanst.eid import bankid_login
 from etjanst.eid.contrib.bankid.qr import qr_content
 from etjanst.simulators.bankid.server import person_for
-
-from ..factories import EServiceFactory
-from .a11y import axe_violations, format_violations
+from tests.browser.a11y import axe_violations, format_violations
+from tests.eservices.factories import EServiceFactory
 
 pytestmark = pytest.mark.browser
 

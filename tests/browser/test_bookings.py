@@ -7,10 +7,9 @@ from playwright.sync_api import expect
 
 from etjanst.bookings.constants import BookingStatus
 from etjanst.bookings.models import Booking
-
-from ..bookings.factories import ResourceFactory, booking_form
-from ..factories import EServiceFactory
-from .test_mypages import log_in_with_bankid
+from tests.bookings.factories import ResourceFactory, booking_form
+from tests.browser.test_mypages import log_in_with_bankid
+from tests.eservices.factories import EServiceFactory
 
 pytestmark = pytest.mark.browser
 
@@ -96,8 +95,7 @@ def test_staff_see_the_week_block_a_time_and_cancel_with_a_message(
     from etjanst.bookings import actions
     from etjanst.bookings.models import Resource
     from etjanst.bookings.schedule import free_slots
-
-    from ..staff import PASSWORD, current_code, staff_user
+    from tests.staff_accounts import PASSWORD, current_code, staff_user
 
     resource = Resource.objects.get()
     officer = staff_user("hanna", committee=resource.committee)

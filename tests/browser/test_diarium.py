@@ -10,10 +10,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from etjanst.diarium.models import DocumentRequest, Release
-
-from ..diarium.world import SECRET_HEALTH, make_world
-from ..staff import PASSWORD, current_code
-from .conftest import Site
+from tests.browser.conftest import Site
+from tests.diarium.world import SECRET_HEALTH, make_world
+from tests.staff_accounts import PASSWORD, current_code
 
 pytestmark = pytest.mark.browser
 

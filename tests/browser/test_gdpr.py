@@ -7,11 +7,10 @@ from playwright.sync_api import expect
 from etjanst.cases.models import Case
 from etjanst.eid.person import Person
 from etjanst.people.models import DataExtract
-
-from ..factories import EServiceFactory
-from ..mypages import owned_case
-from .test_bankid import PERSONNUMMER
-from .test_mypages import log_in_with_bankid
+from tests.browser.test_bankid import PERSONNUMMER
+from tests.browser.test_mypages import log_in_with_bankid
+from tests.eservices.factories import EServiceFactory
+from tests.mypages import owned_case
 
 pytestmark = pytest.mark.browser
 

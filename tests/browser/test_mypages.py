@@ -8,12 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from etjanst.cases.models import Case, Draft, Message
+from etjanst.cases.models import Case, Message
 from etjanst.eid.person import Person
-
-from ..factories import EServiceFactory
-from ..mypages import owned_case
-from .test_bankid import NAME, PERSONNUMMER, POLL_MS, open_app, paste_in_app
+from etjanst.submissions.models import Draft
+from tests.browser.test_bankid import NAME, PERSONNUMMER, POLL_MS, open_app, paste_in_app
+from tests.eservices.factories import EServiceFactory
+from tests.mypages import owned_case
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 from etjanst.eid.contrib.saml import sp
 from etjanst.eid.contrib.saml.config import forget_metadata
 from etjanst.simulators.bankid.server import person_for
-
-from ..factories import EServiceFactory
+from tests.eservices.factories import EServiceFactory
 
 pytestmark = pytest.mark.browser
 

@@ -10,12 +10,12 @@ import pytest
 from playwright.sync_api import expect
 
 from etjanst.cases.models import Case, Message
-
-from ..factories import CommitteeFactory, EServiceFactory
-from ..files import PNG_BYTES
-from ..staff import PASSWORD, current_code, staff_user
-from .conftest import Site
-from .test_mypages import log_in_with_bankid
+from tests.browser.conftest import Site
+from tests.browser.test_mypages import log_in_with_bankid
+from tests.eservices.factories import EServiceFactory
+from tests.files import PNG_BYTES
+from tests.organisation.factories import CommitteeFactory
+from tests.staff_accounts import PASSWORD, current_code, staff_user
 
 pytestmark = pytest.mark.browser
 

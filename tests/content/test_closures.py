@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from etjanst.cases.models import Case
 from etjanst.content.closures import closure_for
-
-from ..factories import EServiceFactory
-from ..filling import form_state, post_step, start
-from .factories import OperatingMessageFactory
+from tests.content.factories import OperatingMessageFactory
+from tests.eservices.factories import EServiceFactory
+from tests.filling import form_state, post_step, start
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from django.urls import reverse
 from etjanst.content.constants import Placement
 from etjanst.content.models import InformationPage
 from etjanst.eservices.models import EService
-
-from ..factories import EServiceFactory
-from .factories import InformationPageFactory
+from tests.content.factories import InformationPageFactory
+from tests.eservices.factories import EServiceFactory
 
 pytestmark = pytest.mark.django_db
 

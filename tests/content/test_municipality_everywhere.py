@@ -8,9 +8,8 @@ from etjanst.cases.models import Case
 from etjanst.cases.receipts import receipt_html
 from etjanst.content.models import SiteSettings
 from etjanst.notifications.emails import send_case_confirmation
-
-from ..factories import EServiceFactory
-from ..filling import post_step, start, submit
+from tests.eservices.factories import EServiceFactory
+from tests.filling import post_step, start, submit
 
 pytestmark = pytest.mark.django_db
 

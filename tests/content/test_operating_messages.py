@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from etjanst.content.constants import Level, Scope
 from etjanst.content.models import OperatingMessage
-
-from ..factories import EServiceFactory
-from .factories import OperatingMessageFactory
+from tests.content.factories import OperatingMessageFactory
+from tests.eservices.factories import EServiceFactory
 
 pytestmark = pytest.mark.django_db
 

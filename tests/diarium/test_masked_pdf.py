@@ -11,8 +11,7 @@ from etjanst.cases import messaging
 from etjanst.cases.models import Case
 from etjanst.diarium.actions import submit_document_request
 from etjanst.diarium.redaction import Review, render_masked_pdf, review_items
-
-from .world import SECRET_HEALTH, make_world
+from tests.diarium.world import SECRET_HEALTH, make_world
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from django.urls import reverse
 from etjanst.diarium.actions import release_documents, submit_document_request
 from etjanst.diarium.models import DocumentRequest, Release, RequestStatus
 from etjanst.diarium.redaction import Review
-
-from ..staff import log_in_staff, staff_user
-from .world import make_world
+from tests.diarium.world import make_world
+from tests.staff_accounts import log_in_staff, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +76,8 @@ def test_a_case_outside_ones_scope_cannot_be_reviewed_through_a_request(client, 
 
 
 def make_other_case(world):
-    from ..factories import EServiceFactory
+    from tests.eservices.factories import EServiceFactory
+
     from .world import FORM, secret_case
 
     return secret_case(EServiceFactory(committee=world["bn"], form=FORM))

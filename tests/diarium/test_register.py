@@ -11,13 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from etjanst.cases.actions import submit_case
 from etjanst.cases.models import Case
 from etjanst.diarium.actions import mark_secret
 from etjanst.diarium.models import SecrecyMarking
-
-from ..factories import CommitteeFactory, EServiceFactory
-from .world import FORM, SECRET_HEALTH, make_world
+from etjanst.submissions.actions import submit_form
+from tests.diarium.world import FORM, SECRET_HEALTH, make_world
+from tests.eservices.factories import EServiceFactory
+from tests.organisation.factories import CommitteeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def plain_case(eservice, title="Trasig lampa", name=""):
     answers = {"rubrik": title}
     if name:
         answers["kontakt"] = {"name": name, "email": "x@example.se", "phone": ""}
-    return submit_case(
+    return submit_form(
         version=eservice.current_version,
         answers=answers,
         upload_owner="",

@@ -14,10 +14,9 @@ from etjanst.audit.models import AccessLogEntry
 from etjanst.cases.models import Case
 from etjanst.diarium.actions import RequestInvalid, submit_document_request
 from etjanst.diarium.models import DocumentRequest, Release, RequestStatus
-
-from ..conftest import csrf_token_from
-from ..staff import log_in_staff
-from .world import SECRET_HEALTH, make_world
+from tests.conftest import csrf_token_from
+from tests.diarium.world import SECRET_HEALTH, make_world
+from tests.staff_accounts import log_in_staff
 
 pytestmark = pytest.mark.django_db
 

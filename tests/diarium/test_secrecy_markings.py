@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from etjanst.diarium.models import SecrecyMarking
-
-from ..staff import log_in_staff
-from .world import make_world
+from tests.diarium.world import make_world
+from tests.staff_accounts import log_in_staff
 
 pytestmark = pytest.mark.django_db
 

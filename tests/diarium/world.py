@@ -8,14 +8,14 @@ import uuid
 from django.core.files.base import ContentFile
 
 from etjanst.cases import messaging
-from etjanst.cases.actions import submit_case
 from etjanst.cases.models import Attachment
 from etjanst.people.actions import resident_for
-
-from ..factories import CommitteeFactory, EServiceFactory
-from ..files import PNG_BYTES
-from ..login import ANNA
-from ..staff import staff_user
+from etjanst.submissions.actions import submit_form
+from tests.eservices.factories import EServiceFactory
+from tests.files import PNG_BYTES
+from tests.login import ANNA
+from tests.organisation.factories import CommitteeFactory
+from tests.staff_accounts import staff_user
 
 SECRET_HEALTH = "Anna har diabetes typ 1 och kan inte gå långt"
 FORM = {
@@ -59,7 +59,7 @@ def secret_case(eservice, *, owner=ANNA, with_file=True):
     }
     if with_file:
         answers["intyg"] = [pending_file(owner_token)]
-    case = submit_case(
+    case = submit_form(
         version=eservice.current_version,
         answers=answers,
         upload_owner=owner_token,

@@ -11,10 +11,9 @@ from etjanst.eservices.questions import AnswerError, question_types
 from etjanst.plugins.registry import Registry
 from etjanst.prefill.base import PersonRecord, PrefillSource
 from etjanst.prefill.registry import prefill_sources
-from tests.factories import SIMPLE_FORM
-from tests.test_settings import PRODUCTION_ENV, manage
-
-from .conftest import PREFILL_FORM
+from tests.config.test_settings import PRODUCTION_ENV, manage
+from tests.eservices.factories import SIMPLE_FORM
+from tests.prefill.conftest import PREFILL_FORM
 
 
 def with_question(**question):

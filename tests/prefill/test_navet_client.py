@@ -7,8 +7,7 @@ from etjanst.prefill.base import PrefillUnavailable
 from etjanst.prefill.contrib.navet.client import NavetClient
 from etjanst.prefill.contrib.navet.messages import parse_person
 from etjanst.simulators.navet.server import personpost_xml, response_xml
-
-from .conftest import CHILDREN, GUARDIAN, SKYDDAD
+from tests.prefill.conftest import CHILDREN, GUARDIAN, SKYDDAD
 
 
 def client_for(simulator, **changes) -> NavetClient:

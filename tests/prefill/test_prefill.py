@@ -8,8 +8,7 @@ from django.urls import reverse
 from etjanst.eservices.prefilled import PREFILL_KEY
 from etjanst.prefill.service import SESSION_KEY
 from tests.filling import form_state, post_step, start, submit
-
-from .conftest import ADULT, CHILDREN, GUARDIAN, bankid_login
+from tests.prefill.conftest import ADULT, CHILDREN, GUARDIAN, bankid_login
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +151,7 @@ def test_the_form_goes_on_without_prefill_when_the_register_fails(
 
 
 def test_a_register_value_the_question_refuses_is_not_locked(client, navet, bankid, db):
-    from tests.factories import EServiceFactory
+    from tests.eservices.factories import EServiceFactory
 
     form = {
         "steps": [

@@ -17,8 +17,7 @@ from pypdf import PdfReader
 
 from etjanst.cases.models import Case
 from tests.filling import form_state, post_step, start, submit
-
-from .conftest import GUARDIAN, SEKRETESS, SKYDDAD, bankid_login
+from tests.prefill.conftest import GUARDIAN, SEKRETESS, SKYDDAD, bankid_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,10 +15,9 @@ from saml2 import samlp
 
 from etjanst.eid.session import PERSON_KEY, current_person
 from etjanst.simulators.bankid.server import person_for
-
-from ..factories import EServiceFactory
-from .conftest import post_to_acs, start_login
-from .test_responses import PNR, PNR_FORM
+from tests.eservices.factories import EServiceFactory
+from tests.saml.conftest import post_to_acs, start_login
+from tests.saml.test_responses import PNR, PNR_FORM
 
 pytestmark = pytest.mark.django_db
 

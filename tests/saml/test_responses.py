@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from etjanst.eid.models import UsedAssertion
 from etjanst.eid.session import PERSON_KEY
-
-from ..factories import EServiceFactory
-from .conftest import post_to_acs, start_login
+from tests.eservices.factories import EServiceFactory
+from tests.saml.conftest import post_to_acs, start_login
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ class Resource(models.Model):
     place = models.CharField(_("plats"), max_length=300, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)
     committee = models.ForeignKey(
-        "diarium.Committee", on_delete=models.PROTECT, verbose_name=_("nämnd")
+        "organisation.Committee", on_delete=models.PROTECT, verbose_name=_("nämnd")
     )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

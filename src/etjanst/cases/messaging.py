@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from etjanst.eservices.filetypes import safe_file_name
 from etjanst.eservices.formschema import Question
 from etjanst.eservices.questions import AnswerError
 
-from .actions import safe_file_name
 from .models import Attachment, Case, CaseEvent, Message
 
 MAX_LENGTH = 10_000
@@ -26,6 +26,12 @@ class MessageInvalid(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__(errors)
+
+
+def may_write(*, case: Case, from_staff: bool) -> bool:
+    """Whether a message may be written in the case's thread now: the
+    e-service takes messages, and a closed case takes none from the resident."""
+    return case.eservice.messages_enabled and (from_staff or not case.status.is_closed)
 
 
 def send_message(

@@ -8,8 +8,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from etjanst.diarium.models import Committee
 from etjanst.eservices.models import EService, EServiceVersion
+from etjanst.organisation.models import Committee
 from etjanst.people.models import Resident
 
 
@@ -106,6 +106,10 @@ class CaseQuerySet(models.QuerySet):
 
     def closed(self) -> "CaseQuerySet":
         return self.filter(status__kind=StatusKind.CLOSED)
+
+    def new_unassigned(self) -> "CaseQuerySet":
+        """Just received, and nobody has taken them yet (the staff's "Nya")."""
+        return self.filter(status__kind=StatusKind.SUBMITTED, assigned_to__isnull=True)
 
     def with_unread_for_resident(self) -> "CaseQuerySet":
         """`unread`: messages from staff the resident has not read. A
@@ -320,46 +324,6 @@ class CaseNote(models.Model):
         return f"{self.case} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-def draft_expiry() -> datetime.datetime:
-    return timezone.now() + datetime.timedelta(days=90)
-
-
-class DraftQuerySet(models.QuerySet):
-    def owned_by(self, resident: Resident | None) -> "DraftQuerySet":
-        """The only way to reach a draft: by its owner. A draft is not a
-        public document; no staff page, admin or export has a query for it."""
-        if resident is None:
-            return self.none()
-        return self.filter(owner=resident)
-
-
-class Draft(models.Model):
-    """A form a logged-in resident saved with Spara to continue later. Private:
-    only its owner can see it. Sending it turns it into a Case and deletes it."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="drafts")
-    eservice = models.ForeignKey(EService, on_delete=models.CASCADE, related_name="+")
-    version = models.ForeignKey(EServiceVersion, on_delete=models.CASCADE, related_name="+")
-    answers = models.JSONField(default=dict)
-    completed_steps = models.JSONField(default=list)
-    step_number = models.PositiveSmallIntegerField(default=1)
-    upload_owner = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-    saved_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(default=draft_expiry)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects = DraftQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-saved_at"]
-        indexes = [models.Index(fields=["expires_at"], name="draft_expires")]
-
-    def __str__(self) -> str:
-        return str(self.eservice)
-
-
 class AttachmentQuerySet(models.QuerySet):
     def pending_for(self, owner: str) -> "AttachmentQuerySet":
         """Uploads of a form being filled in, by its owner token."""
@@ -377,7 +341,11 @@ class Attachment(models.Model):
     upload_owner = models.CharField(max_length=64, blank=True, db_index=True)
     # A file of a saved draft is kept with it (not purged as abandoned).
     draft = models.ForeignKey(
-        Draft, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+        "submissions.Draft",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
     )
     # A file sent with a message (then question_id is empty).
     message = models.ForeignKey(

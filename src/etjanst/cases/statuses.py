@@ -46,3 +46,16 @@ def ensure_default_statuses(status_model=None) -> None:
     for code, *_rest, following in DEFAULTS:
         if not made[code].next_statuses.exists():
             made[code].next_statuses.set([made[c] for c in following])
+
+
+def first_status(eservice):
+    """The status a new case of the e-service gets."""
+    from .models import Status, StatusKind  # as above: migrations import this module
+
+    for _attempt in range(2):
+        statuses = Status.objects.for_eservice(eservice).order_by("order")
+        status = statuses.filter(kind=StatusKind.SUBMITTED).first() or statuses.first()
+        if status is not None:
+            return status
+        ensure_default_statuses()
+    raise Status.DoesNotExist("No statuses")

@@ -1,5 +1,4 @@
 import logging
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .constants import GROUND_PATTERN
+from .constants import is_secrecy_ground
 from .models import (
     Committee,
     DeliveryForm,
@@ -150,7 +149,7 @@ def close_request(*, request: DocumentRequest) -> DocumentRequest:
 
 def mark_secret(*, case, question_id: str, ground: str, staff_user) -> SecrecyMarking:
     """Flag a case (empty question id) or one answer as secret."""
-    if not re.match(GROUND_PATTERN, ground or ""):
+    if not is_secrecy_ground(ground):
         raise ValueError(ground)
     marking, _created = SecrecyMarking.objects.update_or_create(
         case=case,
@@ -213,10 +212,27 @@ def release_documents(
     return release
 
 
+class SecrecyInvalid(Exception):
+    """Some grounds are not grounds in the law; `errors` maps each question id
+    ("" for the whole case) to the Swedish message. Nothing was changed."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__(errors)
+
+
 @transaction.atomic
 def set_secrecy(*, case, grounds: dict[str, str], staff_user) -> None:
     """Make the case's secrecy markings exactly `grounds` (question id, or ""
-    for the whole case → ground); an empty ground lifts a marking."""
+    for the whole case → ground); an empty ground lifts a marking.
+    SecrecyInvalid, and nothing changed, when a ground is not one."""
+    errors = {
+        question_id: _("Välj en sekretessgrund i listan.")
+        for question_id, ground in grounds.items()
+        if ground and not is_secrecy_ground(ground)
+    }
+    if errors:
+        raise SecrecyInvalid(errors)
     for question_id, ground in grounds.items():
         if ground:
             current = SecrecyMarking.objects.filter(case=case, question_id=question_id).first()

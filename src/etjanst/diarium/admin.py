@@ -1,12 +1,6 @@
 from django.contrib import admin
 
-from .models import Committee, DocumentRequest, Release, SecrecyMarking
-
-
-@admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "registration_format"]
-    search_fields = ["name", "prefix"]
+from .models import DocumentRequest, Release, SecrecyMarking
 
 
 @admin.register(SecrecyMarking)

@@ -1,3 +1,5 @@
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 # The secrecy grounds a registrar picks from most often. A form may preset
@@ -12,3 +14,9 @@ SECRECY_GROUNDS = [
 GROUND_PATTERN = r"^OSL \d{1,2}:\d{1,2}[a-z]?$"
 # Where a request goes when it names no registered document of a committee.
 DEFAULT_REQUEST_COMMITTEE_PREFIX = "KS"
+
+
+def is_secrecy_ground(text: str) -> bool:
+    """A ground as the register writes it: a paragraph of the Public Access to
+    Information and Secrecy Act, e.g. "OSL 26:1"."""
+    return bool(re.match(GROUND_PATTERN, text or ""))

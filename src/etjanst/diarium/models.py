@@ -5,36 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_REGISTRATION_FORMAT = "{prefix} {year}/{number:04}"
-
-
-class Committee(models.Model):
-    """A nämnd: owns e-services and keeps its own registration series."""
-
-    name = models.CharField(_("namn"), max_length=200, unique=True)
-    prefix = models.CharField(
-        _("diarieprefix"),
-        max_length=20,
-        unique=True,
-        help_text=_("Står först i diarienumret, t.ex. KS för kommunstyrelsen."),
-    )
-    registration_format = models.CharField(
-        _("format för diarienummer"),
-        max_length=100,
-        default=DEFAULT_REGISTRATION_FORMAT,
-        help_text=_("Med {prefix}, {year} och {number}, t.ex. {prefix} {year}/{number:04}."),
-    )
-
-    class Meta:
-        verbose_name = _("nämnd")
-        verbose_name_plural = _("nämnder")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def format_registration_number(self, *, year: int, number: int) -> str:
-        return self.registration_format.format(prefix=self.prefix, year=year, number=number)
+from etjanst.organisation.models import Committee
 
 
 class RegistrationCounter(models.Model):

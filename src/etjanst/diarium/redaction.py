@@ -3,7 +3,6 @@ from the data with every secret value replaced by a marker naming the
 ground, so nothing secret is ever in the PDF (not even under a black box);
 the case itself is never changed."""
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from etjanst.content.look import municipality
 from etjanst.eservices.presentation import summarise
 
-from .constants import GROUND_PATTERN, SECRECY_GROUNDS
+from .constants import SECRECY_GROUNDS, is_secrecy_ground
 from .models import SecrecyMarking
 
 
@@ -76,7 +75,7 @@ class Review:
             ground = (data.get(item.key) or "").strip()
             if not ground:
                 continue
-            if not re.match(GROUND_PATTERN, ground):
+            if not is_secrecy_ground(ground):
                 errors[item.key] = _("Välj en sekretessgrund i listan.")
                 continue
             target = {"field": review.fields, "file": review.files, "message": review.messages}

@@ -10,13 +10,21 @@ from .person import Person
 
 PERSON_KEY = "etjanst_person"
 ACTIVITY_KEY = "etjanst_last_activity"
-PREFILL_KEY = "etjanst_prefill"  # etjanst.prefill.service.SESSION_KEY
+# Session keys that hold what was looked up about the person logged in (the
+# population register's answers, say): dropped when someone logs in. The apps
+# that own them add them here when they start (`forget_on_login`).
+PERSON_BOUND_KEYS: set[str] = set()
+
+
+def forget_on_login(key: str) -> None:
+    PERSON_BOUND_KEYS.add(key)
 
 
 def login(request: HttpRequest, person: Person) -> None:
     """Rotate the session key (no session fixation) and remember the person."""
     request.session.cycle_key()
-    request.session.pop(PREFILL_KEY, None)  # what the register said about someone else
+    for key in PERSON_BOUND_KEYS:  # e.g. what the register said about someone else
+        request.session.pop(key, None)
     request.session[PERSON_KEY] = person.as_session()
     request.session[ACTIVITY_KEY] = time.time()
 

@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from etjanst.diarium.models import Committee
+from etjanst.organisation.models import Committee
 
 from .formschema import validate_form_json
 from .models import Category, EService, EServiceVersion
@@ -93,7 +93,7 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
 
 def _retention_rule(data: dict, committee: Committee):
     """The committee's rule with this decision, clock and period (made once)."""
-    from etjanst.retention.models import RetentionRule
+    from etjanst.organisation.models import RetentionRule
 
     rule, _created = RetentionRule.objects.get_or_create(
         committee=committee,

@@ -106,10 +106,13 @@ class FormProblem:
     number: int = 0  # the step's number among the visible steps, for links
 
 
-def validate_answers(form: FormDefinition, answers: dict[str, Any]) -> list[FormProblem]:
+def validate_answers(
+    form: FormDefinition, answers: dict[str, Any], *, kept: dict[str, Any] | None = None
+) -> list[FormProblem]:
     """Check stored answers once more before submitting: every visible
-    required question answered, every answer still valid."""
-    kept = visible_answers(form, answers)
+    required question answered, every answer still valid. `kept` is the
+    visible answers when the caller has them already."""
+    kept = visible_answers(form, answers) if kept is None else kept
     withheld = set(PrefillMarks.of(answers).withheld)
     problems = []
     for step in visible_steps(form, kept):

@@ -101,3 +101,12 @@ def _sniff_zip(file: IO[bytes]) -> FileKind | None:
     finally:
         file.seek(0)
     return None
+
+
+def safe_file_name(name: str, extension: str) -> str:
+    """A display name without path parts or control characters, with the
+    extension of what the file really is."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')[:200]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem or 'fil'}.{extension}"

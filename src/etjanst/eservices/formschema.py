@@ -4,6 +4,7 @@ express (unique ids, conditions that point backwards, valid patterns)."""
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -124,6 +125,20 @@ class FormDefinition:
         return None
 
 
+# Checks of a question's definition that need another app (that a prefill
+# source offers the attribute, that a booked resource exists). That app
+# registers them when it starts (its AppConfig.ready), so the form schema
+# depends on none of them. A check returns its messages, empty when all is well.
+QuestionCheck = Callable[[dict], list[str]]
+question_checks: list[QuestionCheck] = []
+
+
+def register_question_check(check: QuestionCheck) -> QuestionCheck:
+    if check not in question_checks:
+        question_checks.append(check)
+    return check
+
+
 _QUESTION_KEYS = {
     "id", "type", "label", "help_text", "text", "required", "widget", "choices",
     "validation", "visible_if", "required_if", "prefill",
@@ -174,8 +189,8 @@ def validate_form_json(data: Any) -> None:
                 messages.append(
                     _("Frågan %(id)s har samma svarsalternativ två gånger.") % {"id": qid}
                 )
-            _check_prefill(question, messages)
-            _check_booking(question, messages)
+            for check in question_checks:
+                messages.extend(check(question))
             seen[qid] = question
     if messages:
         raise ValidationError(messages)
@@ -216,47 +231,6 @@ def _check_condition(
         messages.append(
             _("Villkoret på %(owner)s använder värden som %(target)s inte har: %(values)s")
             % {"owner": owner, "target": target, "values": ", ".join(map(str, unknown))}
-        )
-
-
-def _check_prefill(question: dict, messages: list) -> None:
-    """The source must exist and offer the attribute, for this question type."""
-    spec = question.get("prefill")
-    if not spec:
-        return
-    from etjanst.prefill.registry import prefill_sources
-
-    qid = question["id"]
-    if spec["source"] not in prefill_sources:
-        messages.append(
-            _("Frågan %(id)s hämtar uppgifter från %(source)s, som inte finns.")
-            % {"id": qid, "source": spec["source"]}
-        )
-        return
-    source = prefill_sources[spec["source"]]
-    types = source.attributes.get(spec["attribute"])
-    if types is None:
-        messages.append(
-            _("Frågan %(id)s hämtar %(attribute)s, som %(source)s inte har.")
-            % {"id": qid, "attribute": spec["attribute"], "source": spec["source"]}
-        )
-    elif question["type"] not in types:
-        messages.append(
-            _("Frågan %(id)s är av typen %(type)s och kan inte fyllas i med %(attribute)s.")
-            % {"id": qid, "type": question["type"], "attribute": spec["attribute"]}
-        )
-
-
-def _check_booking(question: dict, messages: list) -> None:
-    """A booking question must name a resource that exists."""
-    if question["type"] != "booking":
-        return
-    from etjanst.bookings.models import Resource
-
-    if not Resource.objects.filter(slug=question["resource"]).exists():
-        messages.append(
-            _("Frågan %(id)s bokar tider hos %(resource)s, som inte finns.")
-            % {"id": question["id"], "resource": question["resource"]}
         )
 
 

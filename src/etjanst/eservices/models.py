@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from etjanst.diarium.models import Committee
 from etjanst.eid.assurance import AssuranceLevel
+from etjanst.organisation.models import Committee
 
 from .constants import Login
 from .formschema import FormDefinition, parse_form, validate_form_json
@@ -122,7 +122,7 @@ class EService(models.Model):
         ),
     )
     retention_rule = models.ForeignKey(
-        "retention.RetentionRule",
+        "organisation.RetentionRule",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -2,7 +2,8 @@
 
 from django.db import IntegrityError, transaction
 
-from .models import Resident
+from . import tasks
+from .models import DataExtract, Resident
 
 
 def resident_for(*, person) -> Resident:
@@ -26,3 +27,14 @@ def resident_for(*, person) -> Resident:
         resident.given_name, resident.surname = person.given_name, person.surname
         resident.save(update_fields=["given_name", "surname"])
     return resident
+
+
+def request_extract(*, owner: Resident) -> DataExtract:
+    """Ask for a new extract (one at a time): made in the background."""
+    pending = owner.extracts.filter(state=DataExtract.State.PENDING).first()
+    if pending is not None:
+        return pending
+    extract = DataExtract.objects.create(owner=owner)
+    extract_id = str(extract.pk)
+    transaction.on_commit(lambda: tasks.build_extract.enqueue(extract_id=extract_id))
+    return extract

@@ -1,43 +1,42 @@
 """The register extract (GDPR article 15): everything the platform holds
 about a resident — profile, drafts, cases with their answers, files, status
-history and messages, and who at the municipality opened them."""
+history and messages, bookings, and who at the municipality opened them.
+
+Each app that keeps personal data registers a section here when it starts
+(`@personal_data("bookings")` in its `personal_data.py`, imported by its
+AppConfig.ready), so the extract covers every app without this module
+depending on them; a test checks that every table pointing at a resident
+is covered."""
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import DataExtract, Resident
 
+Section = Callable[[Resident], Any]
+sections: dict[str, Section] = {}
 
-def request_extract(*, owner: Resident) -> DataExtract:
-    """Ask for a new extract (one at a time): made in the background."""
-    from . import tasks
 
-    pending = owner.extracts.filter(state=DataExtract.State.PENDING).first()
-    if pending is not None:
-        return pending
-    extract = DataExtract.objects.create(owner=owner)
-    extract_id = str(extract.pk)
-    transaction.on_commit(lambda: tasks.build_extract.enqueue(extract_id=extract_id))
-    return extract
+def personal_data(name: str) -> Callable[[Section], Section]:
+    """Register the function that gives the section `name` of a person's
+    extract (JSON-ready)."""
+
+    def register(section: Section) -> Section:
+        sections[name] = section
+        return section
+
+    return register
 
 
 def gather(owner: Resident) -> dict:
-    """The data, as a JSON-ready dict. Only the owner's."""
-    from etjanst.audit.models import AccessLogEntry
-    from etjanst.cases.models import Case, Draft
-
-    cases = list(
-        Case.objects.owned_by(owner)
-        .select_related("eservice", "status")
-        .prefetch_related("attachments", "messages", "events__status")
-        .order_by("received_at")
-    )
-    accesses = AccessLogEntry.objects.filter(case_id__in=[c.pk for c in cases]).order_by("pk")
-    return {
+    """The data, as a JSON-ready dict: the profile, then every section an
+    app registered. Only the owner's."""
+    data = {
         "made_at": timezone.now().isoformat(),
         "profile": {
             "personnummer": owner.personnummer,
@@ -46,58 +45,14 @@ def gather(owner: Resident) -> dict:
             "surname": owner.surname,
             "stored_since": owner.created_at.isoformat(),
         },
-        "drafts": [
-            {
-                "eservice": draft.eservice.name,
-                "saved_at": draft.saved_at.isoformat(),
-                "deleted_at": draft.expires_at.isoformat(),
-                "answers": _public_answers(draft.answers),
-            }
-            for draft in Draft.objects.owned_by(owner).select_related("eservice")
-        ],
-        "cases": [
-            {
-                "registration_number": case.registration_number,
-                "eservice": case.eservice.name,
-                "received_at": case.received_at.isoformat(),
-                "status": case.status.resident_name,
-                "answers": _public_answers(case.answers),
-                "attachments": [
-                    {"name": a.original_name, "size": a.size, "type": a.content_type}
-                    for a in case.attachments.all()
-                ],
-                "status_history": [
-                    {"at": e.at.isoformat(), "status": e.status.resident_name}
-                    for e in case.events.all()
-                    if e.visible_to_resident and e.status is not None
-                ],
-                "messages": [
-                    {
-                        "at": m.created_at.isoformat(),
-                        "from": "kommunen" if m.from_staff else "du",
-                        "text": m.body,
-                    }
-                    for m in case.messages.all()
-                ],
-            }
-            for case in cases
-        ],
-        # Bookings come with their own part of the platform.
-        "bookings": [],
-        "access_log": [
-            {
-                "at": entry.at.isoformat(),
-                "registration_number": entry.registration_number,
-                "who": entry.user_name,
-                "role": str(entry.get_role_display()),
-                "what": str(entry.get_kind_display()),
-            }
-            for entry in accesses
-        ],
     }
+    for name, section in sections.items():
+        data[name] = section(owner)
+    return data
 
 
-def _public_answers(answers: dict) -> dict:
+def public_answers(answers: dict) -> dict:
+    """The answers as the person gave them (without the form's own marks)."""
     return {k: v for k, v in answers.items() if not k.startswith("_")}
 
 

@@ -82,7 +82,7 @@ class StaffAccess(models.Model):
     )
     role = models.CharField(_("roll"), max_length=30, choices=Role.choices)
     committee = models.ForeignKey(
-        "diarium.Committee",
+        "organisation.Committee",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

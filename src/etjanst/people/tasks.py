@@ -2,6 +2,7 @@ import logging
 
 from django_tasks import task
 
+from .extract import build
 from .models import DataExtract
 
 logger = logging.getLogger(__name__)
@@ -9,8 +10,6 @@ logger = logging.getLogger(__name__)
 
 @task()
 def build_extract(*, extract_id: str) -> str:
-    from .extract import build
-
     extract = DataExtract.objects.select_related("owner").filter(pk=extract_id).first()
     if extract is None or extract.state == DataExtract.State.READY:
         return "skipped"

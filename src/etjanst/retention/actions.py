@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from etjanst.cases.models import Case, StatusKind
+from etjanst.organisation.models import Clock, RetentionRule
 
-from .models import Clock, PurgeLogEntry, RetentionRule
+from .models import PurgeLogEntry
 
 logger = logging.getLogger(__name__)
 

@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from .models import PurgeLogEntry, RetentionRule
-
-
-@admin.register(RetentionRule)
-class RetentionRuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "committee", "decision_reference", "clock", "period_months"]
-    list_filter = ["committee", "clock"]
-    search_fields = ["name", "decision_reference"]
+from .models import PurgeLogEntry
 
 
 @admin.register(PurgeLogEntry)

@@ -1,53 +1,8 @@
-"""Purging (gallring): the rules from the committees' purge decisions, and
-the append-only log of what was purged."""
+"""Purging (gallring): the append-only log of what was purged. The rules
+themselves are the committees' decisions (`organisation.RetentionRule`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class Clock(models.TextChoices):
-    CLOSED = "closed", _("när ärendet avslutats")
-    SUBMITTED = "submitted", _("när ärendet kommit in")
-
-
-class RetentionRule(models.Model):
-    """How long cases of an e-service are kept, by a committee's decision
-    (gallringsbeslut, usually in its dokumenthanteringsplan)."""
-
-    name = models.CharField(_("namn"), max_length=200)
-    committee = models.ForeignKey(
-        "diarium.Committee", on_delete=models.PROTECT, verbose_name=_("nämnd")
-    )
-    decision_reference = models.CharField(
-        _("gallringsbeslut"),
-        max_length=200,
-        help_text=_(
-            'Beslutets diarienummer och punkt, t.ex. "KS 2024/0123, dokumenthanteringsplan 4.2".'
-        ),
-    )
-    clock = models.CharField(_("tiden räknas"), max_length=20, choices=Clock.choices)
-    period_months = models.PositiveIntegerField(
-        _("gallras efter (månader)"), help_text=_("Till exempel 24 för två år.")
-    )
-
-    class Meta:
-        verbose_name = _("gallringsregel")
-        verbose_name_plural = _("gallringsregler")
-        ordering = ["committee__name", "name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.decision_reference})"
-
-    def describe(self) -> str:
-        years, months = divmod(self.period_months, 12)
-        if months == 0:
-            span = _("%(n)d år") % {"n": years}
-        else:
-            span = _("%(n)d månader") % {"n": self.period_months}
-        return _("Gallras %(span)s %(clock)s.") % {
-            "span": span,
-            "clock": self.get_clock_display(),
-        }
 
 
 class PurgeLogEntry(models.Model):

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('upload_owner', models.CharField(max_length=64)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(default=etjanst.cases.models.draft_expiry)),
+                ('expires_at', models.DateTimeField(default=etjanst.submissions.models.draft_expiry)),
                 ('reminder_sent_at', models.DateTimeField(blank=True, null=True)),
                 ('eservice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='eservices.eservice')),
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drafts', to='people.resident')),

@@ -5,6 +5,6 @@ from .base import AnswerError, QuestionType
 
 question_types: Registry[QuestionType] = Registry()
 
-from . import booking, types  # noqa: E402, F401  (registers the built-in types)
+from . import types  # noqa: E402, F401  (registers the built-in types; apps add theirs)
 
 __all__ = ["AnswerError", "QuestionType", "question_types"]

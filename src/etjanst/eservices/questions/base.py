@@ -1,12 +1,15 @@
 """The typed base of a question type. Each type parses its answer from a
 POST, cleans and validates it, and says how to show it."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 
-from ..formschema import Question
+if TYPE_CHECKING:  # the form schema uses the types; the types only name it
+    from ..formschema import Question
 
 
 class AnswerError(Exception):

@@ -1,10 +1,12 @@
 """The built-in question types."""
 
+from __future__ import annotations
+
 import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,9 +20,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from etjanst.eid import personnummer as pnr
 
 from ..filetypes import KINDS, FileKind, sniff
-from ..formschema import Question
 from . import question_types
 from .base import AnswerError, QuestionType
+
+if TYPE_CHECKING:  # the form schema uses the types; the types only name it
+    from ..formschema import Question
 
 MAX_TEXT = 20000
 

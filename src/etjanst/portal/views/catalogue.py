@@ -2,9 +2,10 @@ from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
 
-from etjanst.cases.models import Draft
 from etjanst.eservices.models import EService
 from etjanst.people.models import Resident
+from etjanst.submissions.models import Draft
+from etjanst.submissions.session import FormSession
 
 
 def catalogue(request):
@@ -27,8 +28,6 @@ def intro(request, slug: str):
     eservice = get_object_or_404(
         EService.objects.published().select_related("committee"), slug=slug
     )
-    from ..formsession import FormSession
-
     form = FormSession(request.session, eservice)
     saved_draft = None
     if request.person is not None and not form.exists:

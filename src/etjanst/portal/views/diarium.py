@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from etjanst.diarium import actions
-from etjanst.diarium.models import Committee, DeliveryForm, DocumentRequest
+from etjanst.diarium.models import DeliveryForm, DocumentRequest
 from etjanst.diarium.queries import PAGE_SIZE, RegisterFilters, public_entry, register_cases
 from etjanst.eservices.models import EService
+from etjanst.organisation.models import Committee
 
 REQUESTS_KEY = "etjanst_document_requests"
 

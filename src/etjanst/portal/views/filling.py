@@ -1,69 +1,54 @@
 """Filling in an e-service step by step, reviewing and submitting. Thin:
-the form session remembers, the eservices engine validates, the cases
-actions store."""
+parse the request, ask `submissions` (the gate, the form in progress, the
+pipeline), render or redirect."""
 
 import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from etjanst.bookings.actions import BookingError
-from etjanst.cases import actions as case_actions
-from etjanst.cases import drafts
-from etjanst.cases.models import Attachment, Draft
-from etjanst.cases.signing import signing_request
+from etjanst.cases.downloads import attachment_response
+from etjanst.cases.models import Attachment, Case
 from etjanst.content.closures import refuse_when_closed
 from etjanst.eid import bankid_login
-from etjanst.eid.assurance import level_of
 from etjanst.eid.contrib.bankid.client import BankIDError
 from etjanst.eid.contrib.bankid.messages import message_for
 from etjanst.eservices.conditions import ANONYMOUS_KEY, is_personal
-from etjanst.eservices.engine import validate_answers, visible_questions
+from etjanst.eservices.engine import visible_questions
 from etjanst.eservices.models import EService
 from etjanst.eservices.prefilled import PrefillMarks
 from etjanst.eservices.presentation import summarise
-from etjanst.people.actions import resident_for
-
-from ..formsession import FormSession, case_for_submission_key
+from etjanst.submissions import actions
+from etjanst.submissions.gate import AnonymityNotChosen, Refused, anonymity_choice, refusal
+from etjanst.submissions.session import FormSession, case_for_submission_key
 
 
 def _eservice(slug: str) -> EService:
     return get_object_or_404(EService.objects.published().select_related("committee"), slug=slug)
 
 
-def _needs_login(request: HttpRequest, eservice: EService, next_url: str):
-    """A redirect to /logga-in/ when the e-service requires a login (or a
-    stronger one), or back to its intro when it needs a personnummer that
-    the resident's e-ID did not give."""
-    if eservice.requires_login and request.person is None:
-        messages.info(request, _("Logga in med e-legitimation för att använda e-tjänsten."))
-        return redirect(f"{reverse('portal:login')}?{urlencode({'next': next_url})}")
-    if eservice.requires_login and request.person.assurance_level < level_of(eservice.eid_loa):
-        messages.warning(
-            request,
-            _(
-                "E-tjänsten kräver en e-legitimation med högre tillitsnivå än den du loggade in "
-                "med. Logga in med en annan e-legitimation."
-            ),
-        )
-        return redirect(f"{reverse('portal:login')}?{urlencode({'next': next_url, 'igen': 1})}")
-    person = request.person
-    if person is not None and not person.has_personnummer and eservice.needs_personnummer:
-        messages.warning(request, personnummer_needed_message())
+def _refused(request: HttpRequest, eservice: EService, next_url: str):
+    """A redirect when the gate refuses: to /logga-in/ when the e-service
+    requires a login (or a stronger one), or back to its intro when it needs
+    a personnummer that the resident's e-ID did not give."""
+    refused = refusal(eservice=eservice, person=request.person)
+    if refused is None:
+        return None
+    if refused.reason is Refused.PERSONNUMMER:
+        messages.warning(request, refused.message)
         return redirect("portal:intro", slug=eservice.slug)
-    return None
-
-
-def personnummer_needed_message() -> str:
-    return _(
-        "E-tjänsten kräver ett svenskt personnummer. Du är inloggad med en e-legitimation utan "
-        "personnummer och kan därför inte använda e-tjänsten här. Kontakta kommunen om du "
-        "behöver hjälp."
-    )
+    query = {"next": next_url}
+    if refused.reason is Refused.ASSURANCE:
+        messages.warning(request, refused.message)
+        query["igen"] = 1
+    else:
+        messages.info(request, refused.message)
+    return redirect(f"{reverse('portal:login')}?{urlencode(query)}")
 
 
 def _form_or_restart(request: HttpRequest, eservice: EService) -> FormSession | None:
@@ -73,31 +58,28 @@ def _form_or_restart(request: HttpRequest, eservice: EService) -> FormSession | 
     return form
 
 
+def _start_first(request, slug: str):
+    messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))
+    return redirect("portal:intro", slug=slug)
+
+
 @refuse_when_closed
 def start(request, slug: str):
     eservice = _eservice(slug)
     if request.method != "POST":  # e.g. a bookmarked or reloaded address
         return redirect("portal:intro", slug=slug)
-    if login := _needs_login(request, eservice, reverse("portal:intro", args=[slug])):
-        return login
+    if refused := _refused(request, eservice, reverse("portal:intro", args=[slug])):
+        return refused
     form = FormSession(request.session, eservice)
     if form.exists and request.POST.get("action") != "restart":
         return redirect("portal:step", slug=slug, number=form.first_incomplete() or 1)
-    anonymous = False
-    if eservice.offers_anonymity:
-        choice = request.POST.get("anonymous")
-        if choice not in {"yes", "no"}:
-            messages.error(request, _("Svara på om du vill vara anonym innan du startar."))
-            return redirect(f"{reverse('portal:intro', args=[slug])}#anonymitet")
-        anonymous = choice == "yes"
-    if form.exists:
-        case_actions.discard_pending_uploads(upload_owner=form.upload_owner)
-    FormSession.start(
-        request.session,
-        eservice,
-        eservice.current_version,
-        person=request.person,
-        anonymous=anonymous,
+    try:
+        anonymous = anonymity_choice(eservice=eservice, posted=request.POST.get("anonymous"))
+    except AnonymityNotChosen as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('portal:intro', args=[slug])}#anonymitet")
+    actions.start_form(
+        session=request.session, eservice=eservice, person=request.person, anonymous=anonymous
     )
     return redirect("portal:step", slug=slug, number=1)
 
@@ -105,40 +87,29 @@ def start(request, slug: str):
 @refuse_when_closed
 def step(request, slug: str, number: int):
     eservice = _eservice(slug)
-    if login := _needs_login(request, eservice, request.path):
-        return login
+    if refused := _refused(request, eservice, request.path):
+        return refused
     form = _form_or_restart(request, eservice)
     if form is None:
-        messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))
-        return redirect("portal:intro", slug=slug)
+        return _start_first(request, slug)
     if not form.may_open(number):
         messages.warning(request, _("Fyll i stegen i tur och ordning."))
         return redirect("portal:step", slug=slug, number=form.first_incomplete() or 1)
     steps = form.steps()
     current = steps[number - 1]
-    version = form.version
     raw, errors, notice = {}, {}, ""
     visible = visible_questions(current, form.answers)
     if request.method == "POST":
         action = request.POST.get("action", "next")
+        files = {key: request.FILES.getlist(key) for key in request.FILES}
         if action == "save":
-            return _save_draft(request, form, current, number)
-        result = case_actions.record_step(
-            version=version,
-            step=current,
-            data=request.POST,
-            files={key: request.FILES.getlist(key) for key in request.FILES},
-            answers=form.answers,
-            upload_owner=form.upload_owner,
-        )
+            return _save_draft(request, form, current, number, files)
+        result = actions.record_step(form=form, step=current, data=request.POST, files=files)
+        if action == "back":  # going back never needs a valid step
+            return redirect("portal:step", slug=slug, number=max(number - 1, 1))
         if not result.is_valid:
-            if action == "back":  # going back never needs a valid step
-                return redirect("portal:step", slug=slug, number=max(number - 1, 1))
             raw, errors, visible = result.raw, result.errors, result.visible
         else:
-            form.save_step(current, result.answers)
-            if action == "back":
-                return redirect("portal:step", slug=slug, number=max(number - 1, 1))
             shown = visible | set(request.POST.getlist("shown"))
             if result.visible - shown:
                 # Without JavaScript the resident has not seen the questions
@@ -147,7 +118,6 @@ def step(request, slug: str, number: int):
                 visible = result.visible
             else:
                 return _next_page(request, form, slug, number)
-    status = 400 if errors else 200
     return render(
         request,
         "portal/step.html",
@@ -165,40 +135,20 @@ def step(request, slug: str, number: int):
             "from_draft": bool(form.draft_id),
             "prefill": PrefillMarks.of(form.answers).for_step(current),
         },
-        status=status,
+        status=400 if errors else 200,
     )
 
 
-def _save_draft(request, form, current, number):
-    """Spara: keep the form as the resident's private draft. What is valid on
-    this step is kept; what is not is left out, and the resident is told."""
+def _save_draft(request, form, current, number, files):
+    """Spara: keep the form as the resident's private draft."""
     slug = form.eservice.slug
     if request.person is None:
         messages.warning(request, _("Logga in med e-legitimation för att kunna spara."))
         return redirect("portal:step", slug=slug, number=number)
-    result = case_actions.record_step(
-        version=form.version,
-        step=current,
-        data=request.POST,
-        files={key: request.FILES.getlist(key) for key in request.FILES},
-        answers=form.answers,
-        upload_owner=form.upload_owner,
-    )
-    if result.is_valid:
-        form.save_step(current, result.answers)
-    else:
-        valid = {k: v for k, v in result.answers.items() if k not in result.errors}
-        form.save_partial(current, valid, set(result.errors))
-    draft = drafts.save_draft(
-        owner=resident_for(person=request.person),
-        version=form.version,
-        answers=form.answers,
-        completed_steps=form.state["completed"],
-        step_number=number,
-        upload_owner=form.upload_owner,
-        draft_id=form.draft_id,
-    )
-    form.remember_draft(draft.pk)
+    saved = actions.save_draft(
+        form=form, person=request.person, step=current, number=number,
+        data=request.POST, files=files,
+    )  # fmt: skip
     messages.success(
         request,
         _(
@@ -206,13 +156,14 @@ def _save_draft(request, form, current, number):
             "Ett sparat ärende kan bara du se."
         ),
     )
-    if not result.is_valid:
+    if saved.left_out:
         messages.warning(
             request,
             _(
-                "Några svar på den här sidan var inte rätt ifyllda och sparades inte. "
-                "Fyll i dem igen innan du går vidare."
-            ),
+                "Några svar på den här sidan var inte rätt ifyllda och sparades inte: "
+                "%(questions)s. Fyll i dem igen innan du går vidare."
+            )
+            % {"questions": ", ".join(f"«{label}»" for label in saved.left_out)},
         )
     return redirect("portal:step", slug=slug, number=number)
 
@@ -255,12 +206,11 @@ def review(request, slug: str):
         earlier = case_for_submission_key(request.session, request.POST.get("submission_key", ""))
         if earlier is not None:
             return _redirect_to_receipt(eservice, earlier)
-    if login := _needs_login(request, eservice, request.path):
-        return login
+    if refused := _refused(request, eservice, request.path):
+        return refused
     form = _form_or_restart(request, eservice)
     if form is None:
-        messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))
-        return redirect("portal:intro", slug=slug)
+        return _start_first(request, slug)
     incomplete = form.first_incomplete()
     if incomplete is not None:
         messages.warning(request, _("Fyll i alla steg innan du granskar och skickar."))
@@ -286,36 +236,21 @@ def _render_review(request, eservice, form, problems=None, status=200):
 
 
 def _submit(request, eservice, form):
-    posted_key = request.POST.get("submission_key", "")
-    if eservice.requires_signing and posted_key == form.state.get("submission_key"):
-        return _start_signing(request, eservice, form, posted_key)
-    if posted_key != form.state.get("submission_key"):
+    if request.POST.get("submission_key", "") != form.state.get("submission_key"):
         messages.warning(
             request,
             _("Svaren har ändrats sedan du granskade dem. Granska dem igen och tryck på Skicka."),
         )
         return redirect("portal:review", slug=eservice.slug)
-    return _send(request, eservice, form, posted_key)
+    if eservice.requires_signing:
+        return _start_signing(request, eservice, form)
+    return _send(request, eservice, form)
 
 
-def _send(request, eservice, form, key: str, signature: dict | None = None):
-    anonymous = form.anonymous
-    owner = resident_for(person=request.person) if request.person and not anonymous else None
-    draft = None
-    if form.draft_id and request.person:
-        drafter = resident_for(person=request.person)
-        draft = Draft.objects.owned_by(drafter).filter(pk=form.draft_id).first()
+def _send(request, eservice, form, signature: dict | None = None):
     try:
-        case = case_actions.submit_case(
-            version=form.version,
-            answers=form.answers,
-            upload_owner=form.upload_owner,
-            submission_key=uuid.UUID(key),
-            signature=signature,
-            owner=owner,
-            draft=draft,
-        )
-    except case_actions.SignatureMissing:
+        case = actions.submit_from_session(form=form, person=request.person, signature=signature)
+    except actions.SignatureMissing:
         messages.warning(request, _("Ärendet behöver skrivas under med BankID innan det skickas."))
         return redirect("portal:review", slug=eservice.slug)
     except BookingError as exc:
@@ -326,32 +261,30 @@ def _send(request, eservice, form, key: str, signature: dict | None = None):
             (n for n, s in enumerate(steps, 1) if any(q.type == "booking" for q in s.questions)), 1
         )
         return redirect("portal:step", slug=eservice.slug, number=number)
-    except case_actions.SubmissionInvalid as exc:
-        numbers = {step.id: n for n, step in enumerate(form.steps(), start=1)}
-        for problem in exc.problems:
-            problem.number = numbers.get(problem.step.id, 1)
-        return _render_review(request, eservice, form, problems=exc.problems, status=400)
-    form.finish(case.pk)
+    except actions.SubmissionInvalid as exc:
+        return _render_problems(request, eservice, form, exc.problems)
     return redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)
 
 
-def _start_signing(request, eservice, form, key: str):
+def _render_problems(request, eservice, form, problems):
+    numbers = {step.id: n for n, step in enumerate(form.steps(), start=1)}
+    for problem in problems:
+        problem.number = numbers.get(problem.step.id, 1)
+    return _render_review(request, eservice, form, problems=problems, status=400)
+
+
+def _start_signing(request, eservice, form):
     """Skicka on an e-service that requires signing: sign with BankID first."""
-    problems = validate_answers(form.version.definition, form.answers)
-    if problems:
-        return _render_review(request, eservice, form, problems=problems, status=400)
     try:
+        sign = actions.prepare_signing(form=form, person=request.person)
         bankid_login.start_order(
             request,
             same_device=request.POST.get("device") == "this",
             next_url=reverse("portal:submit_signed", args=[eservice.slug]),
-            sign=signing_request(
-                version=form.version,
-                answers=form.answers,
-                signer_name=request.person.name,
-                submission_key=key,
-            ),
+            sign=sign,
         )
+    except actions.SubmissionInvalid as exc:
+        return _render_problems(request, eservice, form, exc.problems)
     except bankid_login.TooManyStarts:
         messages.error(
             request, _("Du har försökt många gånger på kort tid. Vänta en minut och försök igen.")
@@ -367,23 +300,20 @@ def _start_signing(request, eservice, form, key: str):
 def submit_signed(request, slug: str):
     """BankID says the signature is complete: send the case with it."""
     eservice = _eservice(slug)
-    if login := _needs_login(request, eservice, reverse("portal:review", args=[slug])):
-        return login
+    if refused := _refused(request, eservice, reverse("portal:review", args=[slug])):
+        return refused
     form = _form_or_restart(request, eservice)
     if form is None:
-        messages.info(request, _("Börja med att läsa om e-tjänsten och tryck sedan på Starta."))
-        return redirect("portal:intro", slug=slug)
+        return _start_first(request, slug)
     key = form.state.get("submission_key") or ""
     signature = bankid_login.take_signature(request, submission_key=key)
     if signature is None:
         messages.warning(request, _("Ärendet behöver skrivas under med BankID innan det skickas."))
         return redirect("portal:review", slug=slug)
-    return _send(request, eservice, form, key, signature)
+    return _send(request, eservice, form, signature)
 
 
 def _redirect_to_receipt(eservice, case_id):
-    from etjanst.cases.models import Case
-
     case = get_object_or_404(Case, pk=case_id, eservice=eservice)
     return redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)
 
@@ -392,12 +322,7 @@ def cancel(request, slug: str):
     eservice = _eservice(slug)
     if request.method != "POST":
         return redirect("portal:intro", slug=slug)
-    form = FormSession(request.session, eservice)
-    from_draft = form.exists and form.draft_id
-    if form.exists:
-        case_actions.discard_pending_uploads(upload_owner=form.upload_owner)
-        form.clear()
-    if from_draft:
+    if actions.discard_form(form=FormSession(request.session, eservice)):
         messages.info(
             request,
             _(
@@ -420,17 +345,3 @@ def pending_attachment(request, slug: str, attachment_id: uuid.UUID) -> HttpResp
         Attachment.objects.pending_for(form.upload_owner), pk=attachment_id
     )
     return attachment_response(attachment)
-
-
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """Always a download, never rendered by the browser."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

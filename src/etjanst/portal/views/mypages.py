@@ -14,15 +14,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from etjanst.audit.models import AccessLogEntry
-from etjanst.cases import drafts, messaging
-from etjanst.cases.models import Case, CaseEvent, Draft, Message
+from etjanst.cases import messaging
+from etjanst.cases.downloads import attachment_response, receipt_pdf_response
+from etjanst.cases.models import Case, CaseEvent, Message
 from etjanst.content.closures import closure_for
 from etjanst.eservices.presentation import summarise
 from etjanst.people.models import Resident
-
-from ..formsession import FormSession
-from .filling import attachment_response
-from .receipts import pdf_response
+from etjanst.submissions import actions as submission_actions
+from etjanst.submissions import drafts
+from etjanst.submissions.models import Draft
+from etjanst.submissions.session import FormSession
 
 PAGE_SIZE = 25
 
@@ -144,7 +145,7 @@ def case_detail(request, case_id: int):
             "errors": errors,
             "body": body,
             "client_key": uuid.uuid4(),
-            "may_write": case.eservice.messages_enabled and not case.status.is_closed,
+            "may_write": messaging.may_write(case=case, from_staff=False),
             "accesses": AccessLogEntry.objects.filter(case_id=case.pk).order_by("-pk")[:100],
             "mine": True,
         },
@@ -161,7 +162,7 @@ def _client_key(request) -> uuid.UUID:
 
 @person_required
 def case_pdf(request, case_id: int):
-    return pdf_response(_my_case(request, case_id))
+    return receipt_pdf_response(_my_case(request, case_id))
 
 
 @person_required
@@ -205,12 +206,7 @@ def draft_continue(request, draft_id: uuid.UUID):
             % {"name": eservice.name, "message": closure.localized_text},
         )
         return redirect("portal:my_drafts")
-    current = FormSession(request.session, eservice)
-    if current.exists and current.draft_id != str(draft.pk):
-        from etjanst.cases.actions import discard_pending_uploads
-
-        discard_pending_uploads(upload_owner=current.upload_owner)
-    form = FormSession.resume(request.session, draft)
+    form = submission_actions.resume_draft(session=request.session, draft=draft)
     if eservice.current_version and eservice.current_version.pk != draft.version_id:
         messages.info(
             request,
@@ -241,7 +237,7 @@ def draft_delete(request, draft_id: uuid.UUID):
 @person_required
 def my_data(request):
     """Mina uppgifter: what the platform holds, and the register extract."""
-    from etjanst.people.extract import request_extract
+    from etjanst.people.actions import request_extract
     from etjanst.people.models import DataExtract
 
     if request.method == "POST":

@@ -1,14 +1,12 @@
 import uuid
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from etjanst.cases.downloads import attachment_response, receipt_pdf_response
 from etjanst.cases.models import Case
-from etjanst.cases.receipts import ensure_receipt_pdf
 from etjanst.eservices.presentation import confirmation_email, summarise
-
-from ..formsession import receipt_case_ids
-from .filling import attachment_response
+from etjanst.submissions.session import receipt_case_ids
 
 
 def _case(request, slug: str, token: str) -> Case:
@@ -38,21 +36,7 @@ def receipt(request, slug: str, token: str):
 
 
 def receipt_pdf(request, slug: str, token: str):
-    return pdf_response(_case(request, slug, token))
-
-
-def pdf_response(case: Case) -> FileResponse:
-    case = ensure_receipt_pdf(case)
-    filename = f"kvitto-{case.registration_number.replace(' ', '-').replace('/', '-')}.pdf"
-    response = FileResponse(
-        case.receipt_pdf.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return receipt_pdf_response(_case(request, slug, token))
 
 
 def case_attachment(request, slug: str, token: str, attachment_id: uuid.UUID):

@@ -48,17 +48,17 @@ from saml2.server import Server
 from saml2.sigver import get_xmlsec_binary, security_context
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
-from etjanst.eid.assurance import (
+from etjanst.simulators.bankid.server import TEST_PERSONNUMMER, person_for
+from etjanst.simulators.saml.certs import ensure_certificates
+from etjanst.simulators.saml.framework import (
     EIDAS_HIGH,
     EIDAS_LOW,
     EIDAS_SUBSTANTIAL,
     LOA2,
     LOA3,
     LOA4,
+    attribute_converters,
 )
-from etjanst.eid.contrib.saml.config import attribute_converters
-from etjanst.simulators.bankid.server import TEST_PERSONNUMMER, person_for
-from etjanst.simulators.saml.certs import ensure_certificates
 
 CANCEL_STATUS = "http://id.elegnamnden.se/status/1.0/cancel"
 

@@ -16,18 +16,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from personnummer import personnummer
 
-from etjanst.audit.actions import record_access
-from etjanst.audit.models import AccessKind, AccessLogEntry
+from etjanst.audit.models import AccessLogEntry
 from etjanst.cases import actions, messaging
-from etjanst.cases.models import Case, Status, StatusKind
+from etjanst.cases.downloads import attachment_response, receipt_pdf_response
+from etjanst.cases.models import Case, Status
+from etjanst.eid import personnummer as pnr
 from etjanst.eservices.models import EService
 from etjanst.eservices.presentation import summarise
-from etjanst.people.access import accesses, case_scope, may_handle, officers_for, role_for
+from etjanst.people.access import accesses, case_scope, may_handle, officers_for
 from etjanst.people.models import HANDLES_CASES, StaffAccess
-from etjanst.portal.views.filling import attachment_response
-from etjanst.portal.views.receipts import pdf_response
 from etjanst.retention.actions import set_legal_hold
 
 from .auth import staff_required
@@ -47,13 +45,13 @@ def inbox(request, tab: str = "nya"):
     user = request.user
     cases = Case.objects.visible_to_staff(user).select_related("eservice", "status", "assigned_to")
     if tab == "nya":
-        cases = cases.filter(status__kind=StatusKind.SUBMITTED, assigned_to__isnull=True)
+        cases = cases.new_unassigned()
     elif tab == "mina":
-        cases = cases.filter(assigned_to=user).exclude(status__kind=StatusKind.CLOSED)
+        cases = cases.filter(assigned_to=user).ongoing()
     elif tab == "oppna":
-        cases = cases.exclude(status__kind=StatusKind.CLOSED)
+        cases = cases.ongoing()
     else:
-        cases = cases.filter(status__kind=StatusKind.CLOSED)
+        cases = cases.closed()
     filters = _filters(request)
     if filters["eservice"]:
         cases = cases.filter(eservice_id=filters["eservice"])
@@ -112,8 +110,10 @@ def _querystring(request) -> str:
 
 def _search(query: str) -> Q:
     """A registration number, a full personnummer, or a name."""
-    if personnummer.valid(query):
-        return Q(sender_personnummer=personnummer.parse(query).format(True))
+    try:
+        return Q(sender_personnummer=pnr.parse(query, allow_samordningsnummer=True))
+    except pnr.InvalidPersonnummer:
+        pass
     return Q(registration_number__icontains=query) | Q(sender_name__icontains=query)
 
 
@@ -179,8 +179,7 @@ def _version(request) -> int | None:
 @staff_required
 def case_detail(request, case_id: int, *, errors=None, status=200):
     case = _case(request, case_id)
-    role = role_for(request.user, case)
-    record_access(user=request.user, role=role, case=case, kind=AccessKind.VIEW)
+    role = actions.open_case(case=case, staff_user=request.user)
     handles = may_handle(request.user, case)
     if handles:
         messaging.mark_read(case=case, by_staff=True)
@@ -336,27 +335,21 @@ def attachment(request, case_id: int, attachment_id: uuid.UUID):
     file = case.attachments.filter(pk=attachment_id).first()
     if file is None:
         raise Http404
-    record_access(
-        user=request.user,
-        role=role_for(request.user, case),
-        case=case,
-        kind=AccessKind.FILE,
-        detail=file.original_name,
-    )
+    actions.open_attachment(case=case, attachment=file, staff_user=request.user)
     return attachment_response(file)
 
 
 @staff_required
 def export_pdf(request, case_id: int):
     case = _case(request, case_id)
-    _log_export(request, case, "PDF")
-    return pdf_response(case)
+    actions.export_case(case=case, staff_user=request.user, what="PDF")
+    return receipt_pdf_response(case)
 
 
 @staff_required
 def export_json(request, case_id: int):
     case = _case(request, case_id)
-    _log_export(request, case, "JSON")
+    actions.export_case(case=case, staff_user=request.user, what="JSON")
     document = {
         "registration_number": case.registration_number,
         "eservice": {"slug": case.eservice.slug, "name": case.eservice.name},
@@ -387,14 +380,3 @@ def export_json(request, case_id: int):
     name = case.registration_number.replace(" ", "-").replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="arende-{name}.json"'
     return response
-
-
-def _log_export(request, case, what: str) -> None:
-    record_access(
-        user=request.user,
-        role=role_for(request.user, case),
-        case=case,
-        kind=AccessKind.EXPORT,
-        detail=what,
-    )
-    actions.record_export(case=case, staff_user=request.user)

@@ -2,15 +2,13 @@
 answer. Any staff member who may open the case may set them (registering
 is the registrar's task). Shows the questions, not the answers."""
 
-import re
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from etjanst.cases.models import Case
 from etjanst.diarium import actions
-from etjanst.diarium.constants import GROUND_PATTERN, SECRECY_GROUNDS
+from etjanst.diarium.constants import SECRECY_GROUNDS
 from etjanst.diarium.models import SecrecyMarking
 from etjanst.eservices.presentation import summarise
 
@@ -33,14 +31,15 @@ def case_secrecy(request, case_id: int):
     grounds += sorted(set(current.values()) - set(grounds))
     errors = {}
     if request.method == "POST":
-        wanted = {}
-        for key in ["", *(qid for qid, _label in questions)]:
-            ground = request.POST.get(f"s-{key}", "").strip()
-            if ground and not re.match(GROUND_PATTERN, ground):
-                errors[f"s-{key}"] = _("Välj en sekretessgrund i listan.")
-            wanted[key] = ground
-        if not errors:
+        wanted = {
+            key: request.POST.get(f"s-{key}", "").strip()
+            for key in ["", *(qid for qid, _label in questions)]
+        }
+        try:
             actions.set_secrecy(case=case, grounds=wanted, staff_user=request.user)
+        except actions.SecrecyInvalid as exc:
+            errors = {f"s-{key}": message for key, message in exc.errors.items()}
+        else:
             messages.success(request, _("Sekretessmarkeringarna är sparade."))
             return redirect("staff:case", case_id=case.pk)
     return render(

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         import datetime
 
         from etjanst.bookings.models import OpeningRule, Resource
-        from etjanst.diarium.models import Committee
+        from etjanst.organisation.models import Committee
 
         committee, _created = Committee.objects.get_or_create(
             prefix="SN", defaults={"name": "Socialnämnden"}
@@ -89,7 +89,7 @@ class Command(BaseCommand):
         from a fixed demo key (`manage.py demo_code` prints the current code)."""
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from etjanst.diarium.models import Committee
+        from etjanst.organisation.models import Committee
         from etjanst.people.models import Role, StaffAccess
 
         username, password = DEMO_OFFICER
@@ -123,6 +123,7 @@ class Command(BaseCommand):
         from etjanst.eservices.models import EService
         from etjanst.people.actions import resident_for
         from etjanst.simulators.bankid.server import person_for
+        from etjanst.submissions import actions as submission_actions
 
         personnummer = "197205169266"
         if Case.objects.filter(owner__personnummer=personnummer).exists():
@@ -132,7 +133,7 @@ class Command(BaseCommand):
             person=Person(personnummer, given_name=given_name, surname=surname, method="bankid")
         )
         eservice = EService.objects.get(slug="synpunkter-och-klagomal")
-        case = actions.submit_case(
+        case = submission_actions.submit_form(
             version=eservice.current_version,
             answers={
                 "typ": "forslag",
@@ -166,16 +167,16 @@ class Command(BaseCommand):
         numbers: no real person)."""
         import uuid
 
-        from etjanst.cases import actions
         from etjanst.cases.models import Case
         from etjanst.diarium.actions import mark_secret
         from etjanst.eid.person import Person
         from etjanst.people.actions import resident_for
+        from etjanst.submissions import actions as submission_actions
 
         if Case.objects.filter(submission_key=uuid.UUID(int=3)).exists():
             return
         faults = EService.objects.get(slug="felanmalan-gata-och-park")
-        actions.submit_case(
+        submission_actions.submit_form(
             version=faults.current_version,
             answers={
                 "typ": "belysning",
@@ -191,7 +192,7 @@ class Command(BaseCommand):
             person=Person("197601212397", given_name="Per", surname="Demo", method="bankid")
         )
         views = EService.objects.get(slug="synpunkter-och-klagomal")
-        case = actions.submit_case(
+        case = submission_actions.submit_form(
             version=views.current_version,
             answers={
                 "typ": "klagomal",

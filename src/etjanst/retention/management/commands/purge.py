@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from etjanst.organisation.models import RetentionRule
 from etjanst.retention.actions import due_cases, purge_due
-from etjanst.retention.models import RetentionRule
 
 
 class Command(BaseCommand):

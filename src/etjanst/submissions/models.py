@@ -1,0 +1,56 @@
+"""The form in progress that a resident saved: a draft. Not a public
+document: only its owner can reach it (`Draft.objects.owned_by`), and no
+staff page, admin or export has a query for it."""
+
+import datetime
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from etjanst.eservices.models import EService, EServiceVersion
+from etjanst.people.models import Resident
+
+
+def draft_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=90)
+
+
+class DraftQuerySet(models.QuerySet):
+    def owned_by(self, resident: Resident | None) -> "DraftQuerySet":
+        """The only way to reach a draft: by its owner. A draft is not a
+        public document; no staff page, admin or export has a query for it."""
+        if resident is None:
+            return self.none()
+        return self.filter(owner=resident)
+
+
+class Draft(models.Model):
+    """A form a logged-in resident saved with Spara to continue later. Private:
+    only its owner can see it. Sending it turns it into a Case and deletes it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="drafts")
+    eservice = models.ForeignKey(EService, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(EServiceVersion, on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(default=dict)
+    completed_steps = models.JSONField(default=list)
+    step_number = models.PositiveSmallIntegerField(default=1)
+    upload_owner = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    saved_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=draft_expiry)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        db_table = "cases_draft"  # made in `cases`; moved here with the form in progress
+        ordering = ["-saved_at"]
+        verbose_name = _("utkast")
+        verbose_name_plural = _("utkast")
+        indexes = [models.Index(fields=["expires_at"], name="draft_expires")]
+
+    def __str__(self) -> str:
+        return str(self.eservice)
