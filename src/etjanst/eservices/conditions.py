@@ -3,34 +3,11 @@ server decides; the browser script only mirrors the same rules live."""
 
 from typing import Any
 
-from .formschema import Condition, FormDefinition, Question, Step
+from .formschema import Condition, FormDefinition, Question, Step, is_personal
 
 # Set in a form's answers when the resident chose to be anonymous: questions
 # about who they are are then neither asked nor kept.
 ANONYMOUS_KEY = "_anonymous"
-PERSONAL_TYPES = {"personnummer", "contact", "email", "phone", "address"}
-PERSONAL_AUTOCOMPLETE = {
-    "name",
-    "given-name",
-    "family-name",
-    "email",
-    "tel",
-    "street-address",
-    "postal-code",
-    "address-level2",
-}
-
-
-def is_personal(question: Question) -> bool:
-    """A question about who the resident is or how to reach them."""
-    return (
-        question.type in PERSONAL_TYPES
-        or question.options.get("autocomplete") in PERSONAL_AUTOCOMPLETE
-        or bool(question.options.get("personal"))
-        or getattr(question, "prefill", None) is not None
-        or bool(question.options.get("from_login"))
-    )
-
 
 def condition_holds(condition: Condition | None, answers: dict[str, Any]) -> bool:
     if condition is None:

@@ -56,6 +56,13 @@ _SIGNATURES = [
 ]
 
 
+def kind_by_name(name: str) -> FileKind | None:
+    """The kind a file's name claims (by its extension), if one we know."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    extension = {"jpeg": "jpg", "tif": "tiff"}.get(extension, extension)
+    return next((k for k in KINDS.values() if k.extension == extension), None)
+
+
 def sniff(file: IO[bytes]) -> FileKind | None:
     """The kind of the file's content, or None if it is none we accept."""
     file.seek(0)

@@ -5,7 +5,7 @@ express (unique ids, conditions that point backwards, valid patterns)."""
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -266,4 +266,70 @@ def parse_form(data: dict) -> FormDefinition:
                 questions=tuple(questions),
             )
         )
-    return FormDefinition(steps=tuple(steps))
+    return _mark_contact_questions(FormDefinition(steps=tuple(steps)))
+
+
+# What makes a question one about who the resident is or how to reach them:
+# it is never asked of (nor kept for) an anonymous sender.
+PERSONAL_TYPES = {"personnummer", "contact", "email", "phone", "address"}
+PERSONAL_AUTOCOMPLETE = {
+    "name",
+    "given-name",
+    "family-name",
+    "email",
+    "tel",
+    "street-address",
+    "postal-code",
+    "address-level2",
+}
+CONTACT_MARK = "about_contact"  # set by parse_form, never written in the JSON
+
+
+def is_personal(question: Question) -> bool:
+    """A question about who the resident is or how to reach them."""
+    return (
+        question.type in PERSONAL_TYPES
+        or question.options.get("autocomplete") in PERSONAL_AUTOCOMPLETE
+        or bool(question.options.get("personal"))
+        or question.prefill is not None
+        or bool(question.options.get("from_login"))
+        or bool(question.options.get(CONTACT_MARK))
+    )
+
+
+def _mark_contact_questions(form: FormDefinition) -> FormDefinition:
+    """A question whose answer only decides which personal questions are
+    asked ("Hur vill du få svar?" deciding between e-mail, phone and letter;
+    "Vill du ha svar?" opening the contact step) is about contact too: mark
+    it, so that an anonymous sender is not asked it either."""
+    dependents: dict[str, set[str]] = {}
+    for step in form.steps:
+        for question in step.questions:
+            for condition in (question.visible_if, question.required_if, step.visible_if):
+                if condition is not None and question.type not in _NO_ANSWER:
+                    dependents.setdefault(condition.question, set()).add(question.id)
+    personal = {q.id for q in form.questions() if is_personal(q)}
+    direct = set(personal)
+    changed = True
+    while changed:
+        changed = False
+        for question in form.questions():
+            wanted = dependents.get(question.id)
+            if question.id not in personal and wanted and wanted <= personal:
+                personal.add(question.id)
+                changed = True
+    marked = personal - direct
+    if not marked:
+        return form
+    return FormDefinition(
+        steps=tuple(
+            replace(
+                step,
+                questions=tuple(
+                    replace(q, options={**q.options, CONTACT_MARK: True}) if q.id in marked else q
+                    for q in step.questions
+                ),
+            )
+            for step in form.steps
+        )
+    )

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.core import signing
 
 from etjanst.cases.models import Attachment
 from etjanst.eservices.conditions import ANONYMOUS_KEY, visible_answers, visible_steps
@@ -179,7 +180,11 @@ class FormSession:
         return self.state["submission_key"]
 
     def finish(self, case_id: int) -> None:
-        remember_receipt(self.session, case_id, self.state.get("submission_key"))
+        """The form was sent. A named sender's session remembers the receipt;
+        an anonymous sender's does not (the face gives the browser a token
+        that names no person instead: `anonymous_receipt_token`)."""
+        if not self.anonymous:
+            remember_receipt(self.session, case_id, self.state.get("submission_key"))
         self.clear()
 
     def clear(self) -> None:
@@ -201,12 +206,42 @@ def remember_receipt(session: SessionBase, case_id: int, key: str | None) -> Non
     session[RECEIPTS_KEY] = receipts
 
 
-def receipt_case_ids(session: SessionBase) -> list[int]:
-    return [r["case"] for r in session.get(RECEIPTS_KEY, [])]
+def receipt_case_ids(session: SessionBase, anonymous_token: str | None = None) -> list[int]:
+    """The cases this browser sent lately: its session's, and the anonymous
+    ones its receipt token names."""
+    receipts = session.get(RECEIPTS_KEY, []) + anonymous_receipts(anonymous_token)
+    return [r["case"] for r in receipts]
 
 
-def case_for_submission_key(session: SessionBase, key: str) -> int | None:
-    for receipt in session.get(RECEIPTS_KEY, []):
+def case_for_submission_key(
+    session: SessionBase, key: str, anonymous_token: str | None = None
+) -> int | None:
+    for receipt in session.get(RECEIPTS_KEY, []) + anonymous_receipts(anonymous_token):
         if receipt["key"] == key:
             return receipt["case"]
     return None
+
+
+# An anonymous case's receipt is reached with a signed token kept only by the
+# browser (a cookie), never with the session of whoever was logged in: no
+# stored row links the person to the case, at any time.
+ANONYMOUS_RECEIPTS_COOKIE = "etjanst_anonyma_kvitton"
+ANONYMOUS_RECEIPTS_MAX_AGE = 8 * 60 * 60
+_SALT = "etjanst.submissions.anonymous-receipts"
+
+
+def anonymous_receipts(token: str | None) -> list[dict]:
+    if not token:
+        return []
+    try:
+        receipts = signing.loads(token, salt=_SALT, max_age=ANONYMOUS_RECEIPTS_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    return [r for r in receipts if isinstance(r, dict) and {"case", "key"} <= r.keys()]
+
+
+def anonymous_receipt_token(token: str | None, *, case_id: int, key: str) -> str:
+    """The browser's token with this anonymous case added (the last few kept)."""
+    receipts = [r for r in anonymous_receipts(token) if r["case"] != case_id]
+    receipts = receipts[-(MAX_RECEIPTS - 1) :] + [{"case": case_id, "key": key}]
+    return signing.dumps(receipts, salt=_SALT, compress=True)

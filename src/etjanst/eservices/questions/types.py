@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from etjanst.eid import personnummer as pnr
 
-from ..filetypes import KINDS, FileKind, sniff
+from ..filetypes import KINDS, FileKind, kind_by_name, sniff
 from . import question_types
 from .base import AnswerError, QuestionType
 
@@ -468,6 +468,17 @@ class File(QuestionType):
                     }
                 )
             kind = sniff(upload)
+            claimed = kind_by_name(name)
+            if claimed in accepted and kind != claimed:
+                # The name says an accepted type, the content says otherwise.
+                raise AnswerError(
+                    _(
+                        "Filen %(name)s heter .%(extension)s, men innehållet är inte en "
+                        "%(type)s-fil. Filen kan vara skadad eller ha fått fel namn. Spara den "
+                        "på nytt som %(type)s och försök igen."
+                    )
+                    % {"name": name, "extension": claimed.extension, "type": claimed.label}
+                )
             if kind is None or kind not in accepted:
                 raise AnswerError(
                     _(

@@ -25,7 +25,13 @@ from etjanst.eservices.prefilled import PrefillMarks
 from etjanst.eservices.presentation import summarise
 from etjanst.submissions import actions
 from etjanst.submissions.gate import AnonymityNotChosen, Refused, anonymity_choice, refusal
-from etjanst.submissions.session import FormSession, case_for_submission_key
+from etjanst.submissions.session import (
+    ANONYMOUS_RECEIPTS_COOKIE,
+    ANONYMOUS_RECEIPTS_MAX_AGE,
+    FormSession,
+    anonymous_receipt_token,
+    case_for_submission_key,
+)
 
 
 def _eservice(slug: str) -> EService:
@@ -203,7 +209,11 @@ def review(request, slug: str):
     if request.method == "POST":
         # A double click or a replayed Skicka: show the receipt of the case
         # that submission already made.
-        earlier = case_for_submission_key(request.session, request.POST.get("submission_key", ""))
+        earlier = case_for_submission_key(
+            request.session,
+            request.POST.get("submission_key", ""),
+            request.COOKIES.get(ANONYMOUS_RECEIPTS_COOKIE),
+        )
         if earlier is not None:
             return _redirect_to_receipt(eservice, earlier)
     if refused := _refused(request, eservice, request.path):
@@ -248,6 +258,7 @@ def _submit(request, eservice, form):
 
 
 def _send(request, eservice, form, signature: dict | None = None):
+    key = form.state["submission_key"]
     try:
         case = actions.submit_from_session(form=form, person=request.person, signature=signature)
     except actions.SignatureMissing:
@@ -263,7 +274,19 @@ def _send(request, eservice, form, signature: dict | None = None):
         return redirect("portal:step", slug=eservice.slug, number=number)
     except actions.SubmissionInvalid as exc:
         return _render_problems(request, eservice, form, exc.problems)
-    return redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)
+    response = redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)
+    if case.is_anonymous:
+        response.set_cookie(
+            ANONYMOUS_RECEIPTS_COOKIE,
+            anonymous_receipt_token(
+                request.COOKIES.get(ANONYMOUS_RECEIPTS_COOKIE), case_id=case.pk, key=key
+            ),
+            max_age=ANONYMOUS_RECEIPTS_MAX_AGE,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def _render_problems(request, eservice, form, problems):

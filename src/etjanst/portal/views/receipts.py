@@ -6,14 +6,17 @@ from django.shortcuts import get_object_or_404, render
 from etjanst.cases.downloads import attachment_response, receipt_pdf_response
 from etjanst.cases.models import Case
 from etjanst.eservices.presentation import confirmation_email, summarise
-from etjanst.submissions.session import receipt_case_ids
+from etjanst.submissions.session import ANONYMOUS_RECEIPTS_COOKIE, receipt_case_ids
 
 
 def _case(request, slug: str, token: str) -> Case:
     """The case behind the receipt, only for the browser session that sent it."""
     return get_object_or_404(
         Case.objects.with_receipt_token(
-            token, allowed_ids=receipt_case_ids(request.session)
+            token,
+            allowed_ids=receipt_case_ids(
+                request.session, request.COOKIES.get(ANONYMOUS_RECEIPTS_COOKIE)
+            ),
         ).select_related("eservice", "version"),
         eservice__slug=slug,
     )
