@@ -389,11 +389,27 @@ def _redirect_to_receipt(eservice, case_id):
 
 
 def cancel(request, slug: str):
+    """Avbryt: a GET asks first (a page that works without JavaScript), the
+    POST from that page removes the answers."""
     eservice = _eservice(slug)
-    if request.method != "POST":
-        return redirect("portal:intro", slug=slug)
     form = FormSession(request.session, eservice)
     from_draft = form.exists and form.draft_id
+    if request.method != "POST":
+        if not form.exists or form.version is None:
+            return redirect("portal:intro", slug=slug)
+        back = request.GET.get("steg", "")
+        number = int(back) if back.isdigit() and form.may_open(int(back)) else None
+        number = number or form.first_incomplete()
+        back_url = (
+            reverse("portal:step", args=[slug, number])
+            if number
+            else reverse("portal:review", args=[slug])
+        )
+        return render(
+            request,
+            "portal/cancel.html",
+            {"eservice": eservice, "from_draft": from_draft, "back_url": back_url},
+        )
     if form.exists:
         case_actions.discard_pending_uploads(upload_owner=form.upload_owner)
         form.clear()

@@ -1,0 +1,27 @@
+"""BankID's guidelines: on a phone or tablet "BankID på den här enheten"
+comes first, on a computer "Mobilt BankID på en annan enhet"."""
+
+import pytest
+from django.urls import reverse
+
+from ..eid.test_devices import ANDROID_PHONE, IPAD, WINDOWS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("agent", "first"),
+    [
+        (ANDROID_PHONE, "BankID på den här enheten"),
+        (IPAD, "BankID på den här enheten"),
+        (WINDOWS, "Mobilt BankID på en annan enhet"),
+    ],
+)
+def test_the_first_bankid_choice_follows_the_device(client, settings, agent, first):
+    settings.ETJANST_EID_METHODS = ["bankid"]
+    html = client.get(reverse("portal:bankid"), HTTP_USER_AGENT=agent).content.decode()
+    buttons = html[html.index('name="device"') :]
+    first_at = buttons.index(first)
+    other = ({"BankID på den här enheten", "Mobilt BankID på en annan enhet"} - {first}).pop()
+    assert first_at < buttons.index(other)
+    assert 'class="button button-primary">' + first in html
