@@ -67,6 +67,13 @@ class Resource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def change_deadline_for(self, starts_at):
+        """Until when a booking of the time starting at `starts_at` can be
+        cancelled or rebooked by the resident on the web."""
+        from datetime import timedelta
+
+        return starts_at - timedelta(hours=self.change_deadline_hours)
+
 
 class OpeningRule(models.Model):
     """Weekly opening hours in local wall-clock time (Europe/Stockholm)."""
@@ -236,6 +243,4 @@ class Booking(models.Model):
 
     @property
     def change_deadline(self):
-        from datetime import timedelta
-
-        return self.slot.starts_at - timedelta(hours=self.resource.change_deadline_hours)
+        return self.resource.change_deadline_for(self.slot.starts_at)

@@ -25,3 +25,26 @@ def booking_days(question, chosen=""):
     resource = question.type_plugin.resource(question)
     days = question.options.get("days", question.type_plugin.default_days)
     return offered_days(resource, days=days, chosen=chosen or "")
+
+
+@register.simple_tag
+def booking_resource(question):
+    return question.type_plugin.resource(question)
+
+
+@register.simple_tag
+def booking_deadline(question, value):
+    """Until when the chosen time can be cancelled or rebooked on the web,
+    and whether that has already passed: said before the resident confirms."""
+    from etjanst.bookings.schedule import parse_slot_value
+
+    resource = question.type_plugin.resource(question)
+    starts_at = parse_slot_value(value) if isinstance(value, str) else None
+    if resource is None or starts_at is None:
+        return None
+    deadline = resource.change_deadline_for(starts_at)
+    return {
+        "deadline": timezone.localtime(deadline),
+        "passed": timezone.now() > deadline,
+        "hours": resource.change_deadline_hours,
+    }
