@@ -160,6 +160,15 @@ class BookingQuerySet(models.QuerySet):
             resident=resident, status__in=[BookingStatus.CONFIRMED, BookingStatus.CANCELLED]
         )
 
+    def held_by(self, hold_key: str) -> "BookingQuerySet":
+        """The times a form being filled in holds (its upload owner is the
+        key), not yet run out."""
+        if not hold_key:
+            return self.none()
+        return self.filter(
+            hold_key=hold_key, status=BookingStatus.HELD, hold_expires_at__gt=timezone.now()
+        )
+
     def upcoming(self) -> "BookingQuerySet":
         return self.filter(
             status=BookingStatus.CONFIRMED, slot__ends_at__gt=timezone.now()
