@@ -111,8 +111,18 @@ class Step:
 
 
 @dataclass(frozen=True)
+class ReceiptText:
+    """A text on the receipt that depends on the answers ("Vi börjar utreda
+    ansökan när vi har fått läkarintyget" only when it was not attached)."""
+
+    text: str
+    visible_if: Condition | None = None
+
+
+@dataclass(frozen=True)
 class FormDefinition:
     steps: tuple[Step, ...]
+    receipt_texts: tuple[ReceiptText, ...] = ()
 
     def questions(self) -> list[Question]:
         return [q for step in self.steps for q in step.questions]
@@ -177,6 +187,9 @@ def validate_form_json(data: Any) -> None:
             _check_prefill(question, messages)
             _check_booking(question, messages)
             seen[qid] = question
+    for number, receipt_text in enumerate(data.get("receipt_texts", []), start=1):
+        owner = _("kvittotext %(number)s") % {"number": number}
+        _check_condition(receipt_text.get("visible_if"), seen, owner, messages)
     if messages:
         raise ValidationError(messages)
 
@@ -292,4 +305,8 @@ def parse_form(data: dict) -> FormDefinition:
                 questions=tuple(questions),
             )
         )
-    return FormDefinition(steps=tuple(steps))
+    receipt_texts = tuple(
+        ReceiptText(text=r["text"], visible_if=Condition.from_json(r.get("visible_if")))
+        for r in data.get("receipt_texts", [])
+    )
+    return FormDefinition(steps=tuple(steps), receipt_texts=receipt_texts)
