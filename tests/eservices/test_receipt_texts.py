@@ -6,7 +6,6 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.urls import reverse
 
 from etjanst.eservices.formschema import validate_form_json
 from etjanst.eservices.models import EService
