@@ -112,3 +112,43 @@ def test_avbryt_asks_first_and_no_keeps_the_answers(phone, demo):
     with phone.navigation():
         page.get_by_role("button", name="Ja, ta bort mina svar").press("Enter")
     expect(page.get_by_text("Dina svar är borttagna. Inget skickades in.")).to_be_visible()
+
+
+def test_on_a_phone_the_logged_in_header_is_slim_and_the_tabs_fit(
+    phone, phone_context, bankid, demo
+):
+    from .test_mypages import log_in_with_bankid
+
+    page = phone.page
+    phone.visit("/")
+    log_in_with_bankid(phone, phone_context, bankid, "Logga in till Mina sidor", "/mina-sidor/")
+    header = page.locator(".site-header").bounding_box()["height"]
+    assert header <= PHONE["height"] * 0.15, header
+    cards = page.locator(".summary-cards section")
+    for n in range(cards.count()):
+        expect(cards.nth(n).get_by_role("link")).to_have_count(1)
+    with phone.navigation():
+        page.locator(".summary-cards").get_by_role("link", name="Visa pågående ärenden").click()
+    tabs = page.locator(".tabs a")
+    tops = {round(tabs.nth(n).bounding_box()["y"]) for n in range(tabs.count())}
+    assert len(tops) == 1, tops  # one line
+
+
+def test_a_file_input_is_styled_and_shows_keyboard_focus(site, demo):
+    page = site.page
+    site.visit("/e-tjanster/felanmalan-gata-och-park/")  # a photo on the first step
+    with site.navigation():
+        page.get_by_role("button", name="Starta").click()
+    file_input = page.locator("input[type=file]").first
+    button = file_input.evaluate(
+        "el => { const s = getComputedStyle(el, '::file-selector-button');"
+        " return [s.borderTopWidth, s.backgroundColor, s.minHeight]; }"
+    )
+    assert button == ["2px", "rgb(255, 255, 255)", "44px"], button
+    for _ in range(40):  # reach it with the keyboard: focus is shown
+        page.keyboard.press("Tab")
+        if file_input.evaluate("el => el === document.activeElement"):
+            break
+    assert file_input.evaluate("el => el === document.activeElement")
+    outline = file_input.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"

@@ -57,6 +57,10 @@ def overview(request):
             "ongoing": cases.ongoing().with_unread_for_resident().order_by("-received_at")[:5],
             "ongoing_count": cases.ongoing().count(),
             "unread_count": unread.count(),
+            # The Meddelanden card leads to the case with the newest unread message.
+            "unread_case_id": unread.order_by("-created_at")
+            .values_list("case_id", flat=True)
+            .first(),
             **_bookings_overview(resident),
         },
     )
