@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from etjanst.audit.models import AccessLogEntry
+from etjanst.audit.queries import visits_for_case
 from etjanst.cases import drafts, messaging
 from etjanst.cases.models import Case, CaseEvent, Draft, Message
 from etjanst.content.closures import closure_for
@@ -149,7 +149,7 @@ def case_detail(request, case_id: int):
             "body": body,
             "client_key": uuid.uuid4(),
             "may_write": case.eservice.messages_enabled and not case.status.is_closed,
-            "accesses": AccessLogEntry.objects.filter(case_id=case.pk).order_by("-pk")[:100],
+            "accesses": visits_for_case(case.pk),
             "mine": True,
         },
         status=400 if errors else 200,
