@@ -4,6 +4,7 @@ device comes first, Avbryt asks before anything is removed, and a resident
 who has not logged in is told that logging in lets them save."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
@@ -152,3 +153,59 @@ def test_a_file_input_is_styled_and_shows_keyboard_focus(site, demo):
     assert file_input.evaluate("el => el === document.activeElement")
     outline = file_input.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline == "solid"
+
+
+def test_on_a_phone_the_booking_deadline_is_said_and_the_calendar_file_offered(
+    phone, phone_context, bankid, transactional_db
+):
+    import datetime
+
+    from etjanst.bookings.models import OpeningRule
+
+    from ..bookings.factories import ResourceFactory, booking_form
+    from ..factories import EServiceFactory
+    from .test_mypages import log_in_with_bankid
+
+    # Open round the clock every day: some time is always inside the 24 hours.
+    resource = ResourceFactory(
+        name="Budget- och skuldrådgivning",
+        slug="budget-phone",
+        hours=(datetime.time(0), datetime.time(23, 30)),
+    )
+    for weekday in (5, 6):
+        OpeningRule.objects.create(
+            resource=resource, weekday=weekday, opens=datetime.time(0), closes=datetime.time(23, 30)
+        )
+    eservice = EServiceFactory(
+        name="Boka rådgivning", login="optional", form=booking_form(resource)
+    )
+    page = phone.page
+    phone.visit(f"/e-tjanster/{eservice.slug}/")
+    log_in_with_bankid(
+        phone, phone_context, bankid, "Logga in först", f"/e-tjanster/{eservice.slug}/"
+    )
+    with phone.navigation():
+        page.get_by_role("button", name="Starta").click()
+    picker = page.get_by_role("group", name="Välj en tid")
+    expect(picker).to_contain_text("Du kan avboka eller boka om fram till 24 timmar före tiden")
+    first = picker.locator("label").first
+    expect(first).to_contain_text("kan inte avbokas")
+    first.click()
+    with phone.navigation():
+        page.get_by_role("button", name="Nästa").click()
+    page.get_by_label("E-postadress").fill("invanare@example.se")
+    with phone.navigation():
+        page.get_by_role("button", name="Nästa").click()
+    expect(page.locator(".message-warning")).to_contain_text(
+        "kan du inte avboka eller boka om på webben"
+    )
+    with phone.navigation():
+        page.get_by_role("button", name="Skicka").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ditt ärende är nu inskickat")
+    phone.visit("/mina-sidor/bokningar/")
+    with phone.navigation():
+        page.get_by_role("link", name="Budget- och skuldrådgivning").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Lägg till tiden i din kalender").click()
+    ics = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in ics and "Budget- och skuldrådgivning" in ics

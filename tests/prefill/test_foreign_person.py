@@ -12,8 +12,11 @@ from etjanst.eservices.models import EService
 from etjanst.eservices.prefilled import PREFILL_KEY
 from etjanst.prefill.base import PrefillUnavailable
 from etjanst.prefill.registry import prefill_sources
+from tests.factories import EServiceFactory
 from tests.filling import form_state, start
 from tests.saml.foreign import foreign_login
+
+from .conftest import PREFILL_FORM
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +60,11 @@ def test_navet_is_never_asked_about_anything_but_a_personnummer(navet, identifie
     with pytest.raises(PrefillUnavailable):
         prefill_sources["navet"].fetch(identifier)
     assert navet.requests == 0
+
+
+@pytest.mark.parametrize("login", ["optional", "required"])
+def test_the_intro_tells_before_login_what_a_foreign_eid_means(client, login):
+    eservice = EServiceFactory(form=PREFILL_FORM, login=login)
+    intro = client.get(reverse("portal:intro", args=[eservice.slug])).content.decode()
+    assert "utländsk e-legitimation utan svenskt personnummer kan du också" in intro
+    assert "fyller du i dina uppgifter själv" in intro
