@@ -5,6 +5,9 @@ import pytest
 from django.urls import reverse
 
 from ..eid.test_devices import ANDROID_PHONE, IPAD, WINDOWS
+from ..factories import EServiceFactory
+from ..filling import post_step, start
+from ..login import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +28,19 @@ def test_the_first_bankid_choice_follows_the_device(client, settings, agent, fir
     other = ({"BankID på den här enheten", "Mobilt BankID på en annan enhet"} - {first}).pop()
     assert first_at < buttons.index(other)
     assert 'class="button button-primary">' + first in html
+
+
+@pytest.mark.parametrize(
+    ("agent", "first"),
+    [
+        (ANDROID_PHONE, "Skriv under med BankID på den här enheten"),
+        (WINDOWS, "Skriv under med Mobilt BankID och skicka"),
+    ],
+)
+def test_the_signing_choice_follows_the_device_too(client, agent, first):
+    eservice = EServiceFactory(login="required", requires_signing=True)
+    log_in(client)
+    start(client, eservice)
+    post_step(client, eservice, 1, {"q_rubrik": "Altan"})
+    html = client.get(reverse("portal:review", args=[eservice.slug]), HTTP_USER_AGENT=agent)
+    assert 'class="button button-primary" data-disable-on-submit>' + first in html.content.decode()
