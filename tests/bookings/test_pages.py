@@ -187,3 +187,34 @@ def test_mina_bokningar_reads_a_bounded_number_of_queries(
     with django_assert_max_num_queries(len(one)):
         page = client.get(reverse("portal:my_bookings"))
     assert page.content.count(b"Budget- och skuldr") >= 6
+
+
+def test_the_booking_page_offers_the_calendar_file(client, resource):
+    from icalendar import Calendar
+
+    booking = actions.book_slot(
+        resource=resource, starts_at=TUESDAY_9, resident=resident_for(person=ANNA)
+    )
+    log_in(client, ANNA)
+    url = reverse("portal:my_booking_calendar", args=[booking.pk])
+    assert url.encode() in client.get(reverse("portal:my_booking", args=[booking.pk])).content
+    answer = client.get(url)
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("text/calendar")
+    assert "attachment" in answer["Content-Disposition"]
+    event = Calendar.from_ical(answer.content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == TUESDAY_9
+    assert str(event["summary"]).startswith("Budget- och skuldrådgivning")
+    assert str(event["status"]) == "CONFIRMED"
+    assert ANNA.personnummer.encode() not in answer.content
+
+
+def test_another_persons_calendar_file_is_a_404(client, resource):
+    booking = actions.book_slot(
+        resource=resource, starts_at=TUESDAY_9, resident=resident_for(person=BERTIL)
+    )
+    log_in(client, ANNA)
+    assert client.get(reverse("portal:my_booking_calendar", args=[booking.pk])).status_code == 404
+    client.post(reverse("portal:logout"))
+    answer = client.get(reverse("portal:my_booking_calendar", args=[booking.pk]))
+    assert answer.status_code == 302 and answer["Location"].startswith(reverse("portal:login"))

@@ -116,8 +116,10 @@ def test_every_demo_eservice_first_step_and_its_errors(site, demo):
         if summary.count():  # a first step without required questions is fine
             expect(summary).to_be_focused()
         assert_reflows(page)
+        with site.navigation():  # Avbryt asks first (issue 23, item 9)
+            page.get_by_role("link", name="Avbryt och ta bort mina svar").click()
         with site.navigation():
-            page.get_by_role("button", name="Avbryt och ta bort mina svar").click()
+            page.get_by_role("button", name="Ja, ta bort mina svar").click()
 
 
 def log_in_browser(site) -> None:

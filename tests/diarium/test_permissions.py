@@ -76,9 +76,8 @@ def test_a_case_outside_ones_scope_cannot_be_reviewed_through_a_request(client, 
 
 
 def make_other_case(world):
+    from tests.diarium.world import FORM, secret_case
     from tests.eservices.factories import EServiceFactory
-
-    from .world import FORM, secret_case
 
     return secret_case(EServiceFactory(committee=world["bn"], form=FORM))
 

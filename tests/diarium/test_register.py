@@ -133,7 +133,7 @@ def test_the_register_never_shows_a_secret_field_personnummer_or_anonymous_sende
     call_command("load_demo", verbosity=0)
     # The demo's own cases, plus a case with a secret answer on top.
     demo_eservice = EServiceFactory(name="Parkering", form=FORM)
-    from .world import secret_case
+    from tests.diarium.world import secret_case
 
     secret_case(demo_eservice)
     html = all_register_pages(client)

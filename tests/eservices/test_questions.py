@@ -158,9 +158,14 @@ def test_files_are_checked_by_content_not_by_name():
     # A PDF called .png is a PDF: accepted as what it is.
     answer = clean("file", {"remove": [], "files": [upload("lurig.png", PDF_BYTES)]})
     assert answer.new[0][1].id == "pdf"
-    # An executable called .png is refused, whatever it claims.
+    # An executable called .png is refused, and told that it is not what its name says.
     refused = error(
         "file", {"remove": [], "files": [upload("virus.png", b"MZ\x90\x00" * 50, "image/png")]}
+    )
+    assert "heter .png, men innehållet är inte en PNG-fil" in refused
+    # Named as nothing accepted: the types that are accepted are listed.
+    refused = error(
+        "file", {"remove": [], "files": [upload("virus.exe", b"MZ\x90\x00" * 50, "image/png")]}
     )
     assert "filtyp som inte tas emot" in refused
     # Word documents only where the e-service accepts them.

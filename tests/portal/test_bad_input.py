@@ -98,7 +98,8 @@ def test_a_forbidden_file_type_is_refused(started, eservice):
         started, eservice, 1, {"q_namn": "Anna", "q_bilaga": fake}, shown=["namn", "bilaga"]
     )
     assert response.status_code == 400
-    assert "filtyp som inte tas emot" in response.content.decode()
+    # The name says PNG, the content is a program: say so, not "wrong type".
+    assert "heter .png, men innehållet är inte en PNG-fil" in response.content.decode()
     assert_nothing_stored(started, eservice)
 
 

@@ -47,15 +47,20 @@ def test_empty_catalogue_says_so(client):
     assert "Det finns inga e-tjänster att visa just nu" in text(client.get("/"))
 
 
-def test_intro_page_explains_before_the_start_button(client):
+def test_intro_page_puts_what_you_need_and_starta_before_the_long_texts(client):
+    # Issue 23, item 7: Starta was below the whole personal-data text.
     eservice = EServiceFactory(
         what_you_need="Ett foto\nAdressen",
         personal_data_text="Tekniska nämnden är personuppgiftsansvarig.",
     )
     html = text(client.get(reverse("portal:intro", args=[eservice.slug])))
     assert "Det här behöver du" in html and "<li>Ett foto</li>" in html
-    assert "Tekniska nämnden är personuppgiftsansvarig." in html
-    assert html.index("personuppgiftsansvarig") < html.index("Starta")
+    assert html.index("Det här behöver du") < html.index("Starta</button>")
+    assert html.index("Starta</button>") < html.index("Så behandlar vi dina personuppgifter")
+    # The summary first, the long text folded.
+    folded = html[html.index("<details") : html.index("</details>")]
+    assert "Tekniska nämnden är personuppgiftsansvarig." in folded
+    assert html.index("Personuppgiftsansvarig</dt>") < html.index("<details")
     assert "allmän handling" in html
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from etjanst.eid.session import PERSON_KEY
 from tests.bankid.conftest import bankid  # noqa: F401  (the BankID simulator fixture)
 from tests.eservices.factories import EServiceFactory
+from tests.saml.conftest import saml  # noqa: F401  (the SAML simulator fixture)
 
 # Test persons of the Navet simulator (Skatteverket's test personnummer).
 GUARDIAN = "197601212397"  # two children, an address with c/o

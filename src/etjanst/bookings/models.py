@@ -67,6 +67,13 @@ class Resource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def change_deadline_for(self, starts_at):
+        """Until when a booking of the time starting at `starts_at` can be
+        cancelled or rebooked by the resident on the web."""
+        from datetime import timedelta
+
+        return starts_at - timedelta(hours=self.change_deadline_hours)
+
 
 class OpeningRule(models.Model):
     """Weekly opening hours in local wall-clock time (Europe/Stockholm)."""
@@ -153,6 +160,15 @@ class BookingQuerySet(models.QuerySet):
             resident=resident, status__in=[BookingStatus.CONFIRMED, BookingStatus.CANCELLED]
         )
 
+    def held_by(self, hold_key: str) -> "BookingQuerySet":
+        """The times a form being filled in holds (its upload owner is the
+        key), not yet run out."""
+        if not hold_key:
+            return self.none()
+        return self.filter(
+            hold_key=hold_key, status=BookingStatus.HELD, hold_expires_at__gt=timezone.now()
+        )
+
     def upcoming(self) -> "BookingQuerySet":
         return self.filter(
             status=BookingStatus.CONFIRMED, slot__ends_at__gt=timezone.now()
@@ -236,6 +252,4 @@ class Booking(models.Model):
 
     @property
     def change_deadline(self):
-        from datetime import timedelta
-
-        return self.slot.starts_at - timedelta(hours=self.resource.change_deadline_hours)
+        return self.resource.change_deadline_for(self.slot.starts_at)

@@ -30,6 +30,14 @@ class SlotTime:
     capacity: int
     booked: int = 0
     blocked: bool = False
+    # Until when a booking of this time can be cancelled or rebooked on the web.
+    change_deadline: datetime.datetime | None = None
+
+    @property
+    def locked_once_booked(self) -> bool:
+        """Booked now, the time could no longer be cancelled or rebooked on
+        the web: the picker says so next to it."""
+        return self.change_deadline is not None and timezone.now() > self.change_deadline
 
     @property
     def free(self) -> int:
@@ -170,11 +178,12 @@ def free_slots(
     result = []
     for start, end in times:
         row = rows.get(start)
+        deadline = resource.change_deadline_for(start)
         if row is None:
-            result.append(SlotTime(start, end, resource.capacity))
+            result.append(SlotTime(start, end, resource.capacity, change_deadline=deadline))
         else:
             booked = row.booked - stale.get(start, 0)
-            result.append(SlotTime(start, end, row.capacity, booked, row.blocked))
+            result.append(SlotTime(start, end, row.capacity, booked, row.blocked, deadline))
     return result
 
 

@@ -9,6 +9,7 @@ from .formschema import Condition, FormDefinition, Question, Step, is_personal
 # about who they are are then neither asked nor kept.
 ANONYMOUS_KEY = "_anonymous"
 
+
 def condition_holds(condition: Condition | None, answers: dict[str, Any]) -> bool:
     if condition is None:
         return True

@@ -112,8 +112,18 @@ class Step:
 
 
 @dataclass(frozen=True)
+class ReceiptText:
+    """A text on the receipt that depends on the answers ("Vi börjar utreda
+    ansökan när vi har fått läkarintyget" only when it was not attached)."""
+
+    text: str
+    visible_if: Condition | None = None
+
+
+@dataclass(frozen=True)
 class FormDefinition:
     steps: tuple[Step, ...]
+    receipt_texts: tuple[ReceiptText, ...] = ()
 
     def questions(self) -> list[Question]:
         return [q for step in self.steps for q in step.questions]
@@ -192,6 +202,9 @@ def validate_form_json(data: Any) -> None:
             for check in question_checks:
                 messages.extend(check(question))
             seen[qid] = question
+    for number, receipt_text in enumerate(data.get("receipt_texts", []), start=1):
+        owner = _("kvittotext %(number)s") % {"number": number}
+        _check_condition(receipt_text.get("visible_if"), seen, owner, messages)
     if messages:
         raise ValidationError(messages)
 
@@ -266,7 +279,11 @@ def parse_form(data: dict) -> FormDefinition:
                 questions=tuple(questions),
             )
         )
-    return _mark_contact_questions(FormDefinition(steps=tuple(steps)))
+    receipt_texts = tuple(
+        ReceiptText(text=r["text"], visible_if=Condition.from_json(r.get("visible_if")))
+        for r in data.get("receipt_texts", [])
+    )
+    return _mark_contact_questions(FormDefinition(steps=tuple(steps), receipt_texts=receipt_texts))
 
 
 # What makes a question one about who the resident is or how to reach them:
@@ -321,7 +338,8 @@ def _mark_contact_questions(form: FormDefinition) -> FormDefinition:
     marked = personal - direct
     if not marked:
         return form
-    return FormDefinition(
+    return replace(
+        form,
         steps=tuple(
             replace(
                 step,
@@ -331,5 +349,5 @@ def _mark_contact_questions(form: FormDefinition) -> FormDefinition:
                 ),
             )
             for step in form.steps
-        )
+        ),
     )

@@ -200,6 +200,15 @@ class EService(models.Model):
             for question in version.definition.questions()
         )
 
+    @property
+    def prefills_from_register(self) -> bool:
+        """Whether the form fills in answers from a population register after
+        a login (which a foreign e-ID without personnummer cannot use)."""
+        version = self.current_version
+        return version is not None and any(
+            question.prefill for question in version.definition.questions()
+        )
+
     def what_you_need_items(self) -> list[str]:
         return [line.strip(" -•") for line in self.what_you_need.splitlines() if line.strip()]
 

@@ -12,6 +12,9 @@ from .formschema import Question, Step
 PREFILL_KEY = "_prefill"
 # The register could not be asked: the resident fills in everything.
 NOTICE_UNAVAILABLE = "unavailable"
+# The login gave no Swedish personnummer (a foreign e-ID): the registers
+# cannot be asked, so the resident fills in everything.
+NOTICE_NO_PERSONNUMMER = "no_personnummer"
 
 
 @dataclass

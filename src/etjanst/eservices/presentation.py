@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import is_question_visible, visible_answers, visible_steps
+from .conditions import condition_holds, is_question_visible, visible_answers, visible_steps
 from .formschema import FormDefinition, Question, Step
 from .prefilled import PrefillMarks
 
@@ -34,6 +34,13 @@ def summarise(form: FormDefinition, answers: dict[str, Any]) -> list[StepSummary
         ]
         summaries.append(StepSummary(step=step, number=number, rows=rows))
     return summaries
+
+
+def receipt_texts(form: FormDefinition, answers: dict[str, Any]) -> list[str]:
+    """The form's receipt texts whose condition holds for the answers sent
+    (only answers to questions that were shown count)."""
+    kept = visible_answers(form, answers)
+    return [r.text for r in form.receipt_texts if condition_holds(r.visible_if, kept)]
 
 
 def confirmation_email(form: FormDefinition, answers: dict[str, Any]) -> str | None:

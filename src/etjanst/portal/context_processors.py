@@ -3,7 +3,6 @@ from django.urls import reverse
 
 from etjanst.content.look import municipality as current_municipality
 
-
 # Pages of a form in progress: logging in from one returns to it (the
 # answers stay in the session), not to Mina sidor.
 FORM_PAGES = {"intro", "step", "review"}

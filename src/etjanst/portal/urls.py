@@ -88,6 +88,11 @@ urlpatterns = [
     path("mina-sidor/bokningar/", bookings.booking_list, name="my_bookings"),
     path("mina-sidor/bokningar/<int:booking_id>/", bookings.booking_detail, name="my_booking"),
     path(
+        "mina-sidor/bokningar/<int:booking_id>/bokning.ics",
+        bookings.booking_calendar,
+        name="my_booking_calendar",
+    ),
+    path(
         "mina-sidor/bokningar/<int:booking_id>/avboka/",
         bookings.booking_cancel,
         name="my_booking_cancel",

@@ -75,4 +75,5 @@ class PrefillSource(ABC):
     @abstractmethod
     def fetch(self, personnummer: str) -> PersonRecord:
         """The person's record, or PrefillUnavailable. Never logs what the
-        register answered."""
+        register answered. Only called with a Swedish personnummer (12
+        digits): prefill.service skips a person without one."""

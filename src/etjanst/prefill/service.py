@@ -11,7 +11,12 @@ from django.contrib.sessions.backends.base import SessionBase
 from etjanst.eid import personnummer as pnr
 from etjanst.eid.person import Person
 from etjanst.eservices.formschema import FormDefinition, Question
-from etjanst.eservices.prefilled import NOTICE_UNAVAILABLE, PREFILL_KEY, PrefillMarks
+from etjanst.eservices.prefilled import (
+    NOTICE_NO_PERSONNUMMER,
+    NOTICE_UNAVAILABLE,
+    PREFILL_KEY,
+    PrefillMarks,
+)
 from etjanst.eservices.questions import AnswerError
 
 from .base import PersonRecord, PrefillSource, PrefillUnavailable
@@ -25,7 +30,10 @@ SESSION_KEY = "etjanst_prefill"
 
 def record_for(source: PrefillSource, person: Person, session: SessionBase) -> PersonRecord:
     """The person's record from `source`, asked once per login. Failures are
-    not remembered: the next form asks again."""
+    not remembered: the next form asks again. A person without a Swedish
+    personnummer is never looked up: the registers know people by it."""
+    if not person.has_personnummer:
+        raise PrefillUnavailable("no personnummer")
     kept = session.get(SESSION_KEY, {})
     entry = kept.get(source.identifier)
     if entry and entry.get("personnummer") == person.personnummer:
@@ -45,7 +53,8 @@ def prefill_answers(
 ) -> dict[str, Any]:
     """Starting answers from the registers the form's questions name, with
     the marks (locked, choices, withheld, notice) under PREFILL_KEY. Empty
-    when the form uses no enabled source."""
+    when the form uses no enabled source. A person without a Swedish
+    personnummer (a foreign e-ID) gets only the notice that says so."""
     by_source: dict[str, list[Question]] = defaultdict(list)
     for question in form.questions():
         if question.prefill:
@@ -54,6 +63,9 @@ def prefill_answers(
     marks = PrefillMarks()
     for source_id, questions in by_source.items():
         if source_id not in prefill_sources or not prefill_sources[source_id].is_enabled():
+            continue
+        if not person.has_personnummer:
+            marks.notice = NOTICE_NO_PERSONNUMMER
             continue
         try:
             record = record_for(prefill_sources[source_id], person, session)

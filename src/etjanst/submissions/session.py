@@ -243,5 +243,5 @@ def anonymous_receipts(token: str | None) -> list[dict]:
 def anonymous_receipt_token(token: str | None, *, case_id: int, key: str) -> str:
     """The browser's token with this anonymous case added (the last few kept)."""
     receipts = [r for r in anonymous_receipts(token) if r["case"] != case_id]
-    receipts = receipts[-(MAX_RECEIPTS - 1) :] + [{"case": case_id, "key": key}]
+    receipts = [*receipts[-(MAX_RECEIPTS - 1) :], {"case": case_id, "key": key}]
     return signing.dumps(receipts, salt=_SALT, compress=True)

@@ -468,18 +468,18 @@ class File(QuestionType):
                     }
                 )
             kind = sniff(upload)
-            claimed = kind_by_name(name)
-            if claimed in accepted and kind != claimed:
-                # The name says an accepted type, the content says otherwise.
-                raise AnswerError(
-                    _(
-                        "Filen %(name)s heter .%(extension)s, men innehållet är inte en "
-                        "%(type)s-fil. Filen kan vara skadad eller ha fått fel namn. Spara den "
-                        "på nytt som %(type)s och försök igen."
-                    )
-                    % {"name": name, "extension": claimed.extension, "type": claimed.label}
-                )
             if kind is None or kind not in accepted:
+                claimed = kind_by_name(name)
+                if claimed in accepted:
+                    # The name says an accepted type, the content says otherwise.
+                    raise AnswerError(
+                        _(
+                            "Filen %(name)s heter .%(extension)s, men innehållet är inte en "
+                            "%(type)s-fil. Filen kan vara skadad eller ha fått fel namn. Spara den "
+                            "på nytt som %(type)s och försök igen."
+                        )
+                        % {"name": name, "extension": claimed.extension, "type": claimed.label}
+                    )
                 raise AnswerError(
                     _(
                         "Filen %(name)s har en filtyp som inte tas emot. "

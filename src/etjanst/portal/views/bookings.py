@@ -4,10 +4,13 @@ person's booking id is a 404. The rules (deadlines, free places) are in
 bookings.actions."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from etjanst.bookings import actions
+from etjanst.bookings.calendar import booking_ics
+from etjanst.bookings.constants import BookingStatus
 from etjanst.bookings.models import Booking
 from etjanst.bookings.schedule import parse_slot_value
 
@@ -39,6 +42,19 @@ def booking_list(request):
 def booking_detail(request, booking_id: int):
     booking = _my_booking(request, booking_id)
     return render(request, "portal/bookings/detail.html", {"booking": booking})
+
+
+@person_required
+def booking_calendar(request, booking_id: int):
+    """The booking as a calendar file, the same one the confirmation mail
+    carries (a cancelled booking's file removes it from the calendar)."""
+    booking = _my_booking(request, booking_id)
+    ics = booking_ics(booking, cancelled=booking.status == BookingStatus.CANCELLED)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="bokning.ics"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @person_required

@@ -342,10 +342,27 @@ def _redirect_to_receipt(eservice, case_id):
 
 
 def cancel(request, slug: str):
+    """Avbryt: a GET asks first (a page that works without JavaScript), the
+    POST from that page removes the answers."""
     eservice = _eservice(slug)
+    form = FormSession(request.session, eservice)
     if request.method != "POST":
-        return redirect("portal:intro", slug=slug)
-    if actions.discard_form(form=FormSession(request.session, eservice)):
+        if not form.exists or form.version is None:
+            return redirect("portal:intro", slug=slug)
+        back = request.GET.get("steg", "")
+        number = int(back) if back.isdigit() and form.may_open(int(back)) else None
+        number = number or form.first_incomplete()
+        back_url = (
+            reverse("portal:step", args=[slug, number])
+            if number
+            else reverse("portal:review", args=[slug])
+        )
+        return render(
+            request,
+            "portal/cancel.html",
+            {"eservice": eservice, "from_draft": bool(form.draft_id), "back_url": back_url},
+        )
+    if actions.discard_form(form=form):
         messages.info(
             request,
             _(

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from etjanst.audit.models import AccessLogEntry
+from etjanst.audit.queries import visits_for_case
 from etjanst.cases import messaging
 from etjanst.cases.downloads import attachment_response, receipt_pdf_response
 from etjanst.cases.models import Case, CaseEvent, Message
@@ -58,6 +58,10 @@ def overview(request):
             "ongoing": cases.ongoing().with_unread_for_resident().order_by("-received_at")[:5],
             "ongoing_count": cases.ongoing().count(),
             "unread_count": unread.count(),
+            # The Meddelanden card leads to the case with the newest unread message.
+            "unread_case_id": unread.order_by("-created_at")
+            .values_list("case_id", flat=True)
+            .first(),
             **_bookings_overview(resident),
         },
     )
@@ -146,7 +150,7 @@ def case_detail(request, case_id: int):
             "body": body,
             "client_key": uuid.uuid4(),
             "may_write": messaging.may_write(case=case, from_staff=False),
-            "accesses": AccessLogEntry.objects.filter(case_id=case.pk).order_by("-pk")[:100],
+            "accesses": visits_for_case(case.pk),
             "mine": True,
         },
         status=400 if errors else 200,

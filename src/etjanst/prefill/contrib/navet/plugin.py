@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from etjanst.prefill.base import PersonRecord, PrefillSource
+from etjanst.eid import personnummer as pnr
+from etjanst.prefill.base import PersonRecord, PrefillSource, PrefillUnavailable
 from etjanst.prefill.registry import prefill_sources
 
 from .client import NavetClient
@@ -21,6 +22,9 @@ class Navet(PrefillSource):
     }
 
     def fetch(self, personnummer: str) -> PersonRecord:
+        if not pnr.is_valid(personnummer or "", allow_samordningsnummer=True):
+            # Navet knows people by personnummer or samordningsnummer only.
+            raise PrefillUnavailable("not a personnummer")
         client = NavetClient.from_settings()
         try:
             return client.person(personnummer)
