@@ -122,9 +122,11 @@ def test_a_purged_case_shows_as_purged(client):
 
 def test_a_personnummer_in_a_description_is_taken_out(client):
     service = EServiceFactory(name="Felanmälan", form=PLAIN_FORM)
-    plain_case(service, title="Gäller 19810508-2393 och 8105082393")
+    case = plain_case(service, title="Gäller 19810508-2393 och 8105082393")
     html = client.get(reverse("portal:register")).content.decode()
-    assert "2393" not in html
+    assert case.registration_number in html  # the case is listed …
+    assert "Gäller" in html  # … with its description …
+    assert "2393" not in html  # … but not the personnummer
 
 
 def test_the_register_never_shows_a_secret_field_personnummer_or_anonymous_sender_in_the_demo(
