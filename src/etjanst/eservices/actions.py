@@ -37,6 +37,9 @@ def publish_version(*, version: EServiceVersion) -> EServiceVersion:
                 "hur länge ärendena sparas."
             )
         )
+    problem = version.eservice.retention_rule_problem()
+    if problem:
+        raise ValidationError(problem)
     if version.published_at is None:
         version.published_at = timezone.now()
         version.save(update_fields=["published_at"])

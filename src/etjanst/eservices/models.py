@@ -159,6 +159,9 @@ class EService(models.Model):
         return self.name
 
     def clean(self) -> None:
+        problem = self.retention_rule_problem()
+        if problem:
+            raise ValidationError({"retention_rule": problem})
         if self.requires_signing and self.offers_anonymity:
             raise ValidationError(
                 {"offers_anonymity": _("En e-tjänst som kräver underskrift kan inte vara anonym.")}
@@ -171,6 +174,24 @@ class EService(models.Model):
                     )
                 }
             )
+
+    def retention_rule_problem(self) -> str:
+        """Why the retention rule cannot apply, or "": a committee's purge
+        decision covers only its own cases, so the rule must be the
+        e-service's committee's."""
+        if not (self.retention_rule_id and self.committee_id):
+            return ""
+        rule = self.retention_rule
+        if rule.committee_id == self.committee_id:
+            return ""
+        return _(
+            "Gallringsregeln %(rule)s är beslutad av %(rule_committee)s, men e-tjänsten hör "
+            "till %(committee)s. Välj en gallringsregel som %(committee)s har beslutat."
+        ) % {
+            "rule": rule.name,
+            "rule_committee": rule.committee.name,
+            "committee": self.committee.name,
+        }
 
     @cached_property
     def current_version(self) -> "EServiceVersion | None":
