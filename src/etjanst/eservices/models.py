@@ -130,6 +130,25 @@ class EService(models.Model):
         verbose_name=_("gallringsregel"),
         help_text=_("Hur länge ärendena sparas. Krävs för att e-tjänsten ska kunna publiceras."),
     )
+    register_description = models.CharField(
+        _("beskrivning i diariet"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            'Vad ärendena gäller, som det står i diariet, t.ex. "Ansökan om '
+            'parkeringstillstånd för rörelsehindrade". Tomt: e-tjänstens namn. Diariet visar '
+            "aldrig vad invånaren själv har skrivit."
+        ),
+    )
+    senders_are_organisations = models.BooleanField(
+        _("avsändarna är organisationer"),
+        default=False,
+        help_text=_(
+            "Visa avsändarens namn i det publika diariet på webben, t.ex. när företag och "
+            "föreningar söker tillstånd. Annars står det Privatperson där. Den som loggat in "
+            "med e-legitimation visas alltid som Privatperson."
+        ),
+    )
     offers_anonymity = models.BooleanField(
         _("invånaren kan vara anonym"),
         default=False,
