@@ -341,9 +341,16 @@ def attachment(request, case_id: int, attachment_id: uuid.UUID):
         role=role_for(request.user, case),
         case=case,
         kind=AccessKind.FILE,
-        detail=file.original_name,
+        # Which file by its place among the case's files, not by the name the
+        # resident gave it: the access log is append-only and outlives the
+        # purge, so it must hold no text of the resident's.
+        detail=_("bilaga %(number)d") % {"number": _position(case, file)},
     )
     return attachment_response(file)
+
+
+def _position(case: Case, file) -> int:
+    return case.attachments.filter(created_at__lt=file.created_at).count() + 1
 
 
 @staff_required
