@@ -9,6 +9,18 @@ from etjanst.simulators import mailbox as mailbox_simulator
 
 
 @pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, with the one-time code /admin/ needs."""
+    from django.test import Client
+
+    from .staff import log_in_admin
+
+    client = Client()
+    log_in_admin(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def mailbox(settings):
     """A real SMTP server on a free local port; settings point at it."""
     controller, handler = mailbox_simulator.start(port=0)

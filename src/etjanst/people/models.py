@@ -126,7 +126,8 @@ class StaffLogin(models.Model):
         SUCCESS = "success", _("Inloggad")
         BAD_PASSWORD = "bad_password", _("Fel lösenord")
         BAD_CODE = "bad_code", _("Fel engångskod")
-        LOCKED = "locked", _("Spärrad")
+        LOCKED = "locked", _("Spärrad (kontot från adressen)")
+        ADDRESS_LOCKED = "address_locked", _("Spärrad (adressen)")
         ENROLLED = "enrolled", _("Engångskoder aktiverade")
 
     username = models.CharField(_("användarnamn"), max_length=150, db_index=True)
@@ -138,6 +139,7 @@ class StaffLogin(models.Model):
         verbose_name = _("inloggning")
         verbose_name_plural = _("inloggningar (personal)")
         ordering = ["-at"]
+        indexes = [models.Index(fields=["ip_address", "at"], name="stafflogin_address_at")]
 
     def __str__(self) -> str:
         return f"{self.username} {self.get_outcome_display()}"

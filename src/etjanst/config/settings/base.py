@@ -48,7 +48,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the staff login's one-time code (etjanst.config.admin).
+    "etjanst.config.admin.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -181,9 +182,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # Staff log in at /handlaggning/ with a password and a one-time code (TOTP).
 LOGIN_URL = "/handlaggning/logga-in/"
 OTP_TOTP_ISSUER = os.environ.get("ETJANST_MUNICIPALITY_NAME", "Exempelby kommun")
-# Failed logins (password or code) for one username before it is locked for a while.
+# Failed logins (password or code) for one username from one address before
+# that username is locked there for a while (people/staff_login.py).
 ETJANST_STAFF_LOCKOUT_ATTEMPTS = int(os.environ.get("ETJANST_STAFF_LOCKOUT_ATTEMPTS", 5))
 ETJANST_STAFF_LOCKOUT_MINUTES = int(os.environ.get("ETJANST_STAFF_LOCKOUT_MINUTES", 15))
+# An address that fails for this many usernames, or this many times in all,
+# within the minutes above is refused for a while (password spraying). Staff
+# behind one shared address (NAT) may need higher values.
+ETJANST_STAFF_ADDRESS_USERNAMES = int(os.environ.get("ETJANST_STAFF_ADDRESS_USERNAMES", 10))
+ETJANST_STAFF_ADDRESS_ATTEMPTS = int(os.environ.get("ETJANST_STAFF_ADDRESS_ATTEMPTS", 30))
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "sv"
