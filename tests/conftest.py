@@ -33,6 +33,15 @@ def mailbox(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits (etjanst.config.throttle) count in the cache, which
+    outlives each test: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_content_snapshot():
     """The content snapshot lives in the cache, which outlives each test's
     database: never let one test see another's pages or messages."""

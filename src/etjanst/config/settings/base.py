@@ -141,6 +141,17 @@ if os.environ.get("ETJANST_CACHE") == "database":
         }
     }
 
+# What visitors who are not logged in may send (etjanst.config.throttle):
+# accepted sends per client address, and per e-service from everyone, in a
+# window ("10/h": ten an hour; "" switches a limit off). Counted in the cache
+# above, so set ETJANST_CACHE=database with several web processes.
+ETJANST_RATE_SUBMISSIONS_PER_CLIENT = os.environ.get("ETJANST_RATE_SUBMISSIONS_PER_CLIENT", "10/h")
+ETJANST_RATE_SUBMISSIONS_PER_ESERVICE = os.environ.get(
+    "ETJANST_RATE_SUBMISSIONS_PER_ESERVICE", "300/h"
+)
+ETJANST_RATE_DOCUMENT_REQUESTS = os.environ.get("ETJANST_RATE_DOCUMENT_REQUESTS", "10/h")
+RATELIMIT_USE_CACHE = "default"
+
 # --- Sessions, security ---------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
