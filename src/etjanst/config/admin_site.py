@@ -23,7 +23,6 @@ class StaffAdminSite(OTPAdminSite):
 
     site_header = _("Etjänst – administration")
     site_title = "Etjänst"
-    index_title = _("Administration")
 
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)

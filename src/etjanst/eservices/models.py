@@ -164,8 +164,8 @@ class EService(models.Model):
         help_text=_("Invånaren och handläggaren kan skriva meddelanden till varandra i ärendet."),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapad"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("ändrad"))
 
     objects = EServiceQuerySet.as_manager()
 
@@ -248,7 +248,9 @@ class EServiceVersion(models.Model):
     """One version of an e-service's form. Once published it never changes:
     forms started on it and cases sent on it keep it."""
 
-    eservice = models.ForeignKey(EService, on_delete=models.CASCADE, related_name="versions")
+    eservice = models.ForeignKey(
+        EService, on_delete=models.CASCADE, related_name="versions", verbose_name=_("e-tjänst")
+    )
     number = models.PositiveIntegerField(_("version"))
     form = models.JSONField(_("formulär (JSON)"))
     published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
@@ -260,7 +262,7 @@ class EServiceVersion(models.Model):
             "skickas in. Invånaren får då veta vad som hänt."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapad"))
 
     class Meta:
         verbose_name = _("version")

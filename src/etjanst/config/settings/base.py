@@ -58,9 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    # Third-party apps with Swedish names (etjanst.config.apps).
+    "etjanst.config.apps.TasksConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "etjanst.config.apps.TOTPConfig",
     "etjanst.diarium",
     "etjanst.eid",
     "etjanst.people",
