@@ -122,3 +122,35 @@ def test_the_decorator_per_eservice_with_the_default_page(settings, rf: RequestF
     assert "Vänta en stund" in refused.content.decode()
     assert "finns dina svar kvar" in refused.content.decode()
     assert post("felanmalan", "192.0.2.3").status_code == 302  # another e-service
+
+
+def test_only_what_the_view_accepted_counts(settings, rf: RequestFactory):
+    """Skicka's view also redirects back to the review page (answers changed):
+    `accepted` tells a received case (a redirect to its receipt) from that."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    settings.ETJANST_RATE_SUBMISSIONS_PER_CLIENT = "1/h"
+    location = {"next": "/e-tjanster/x/granska/"}
+
+    @throttle(
+        "test-accepted",
+        Limit("ETJANST_RATE_SUBMISSIONS_PER_CLIENT"),
+        accepted=lambda response: "/kvitto/" in response.get("Location", ""),
+    )
+    def review(request):
+        response = HttpResponse(status=302)
+        response["Location"] = location["next"]
+        return response
+
+    def post():
+        request = rf.post("/e-tjanster/x/granska/", REMOTE_ADDR="192.0.2.9")
+        request.session = SessionStore()
+        request.user = AnonymousUser()
+        return review(request)
+
+    for _ in range(3):
+        assert post().status_code == 302  # back to the review page: not counted
+    location["next"] = "/e-tjanster/x/kvitto/abc/"
+    assert post().status_code == 302  # a case received: counted
+    assert post().status_code == 429

@@ -17,8 +17,9 @@ residents and staff are not throttled.
         "anonymous-submission",
         Limit("ETJANST_RATE_SUBMISSIONS_PER_CLIENT"),
         Limit("ETJANST_RATE_SUBMISSIONS_PER_ESERVICE", key=by_view_kwarg("slug")),
+        accepted=lambda response: "/kvitto/" in response.get("Location", ""),
     )
-    def submit(request, slug): ...
+    def review(request, slug): ...  # where Skicka posts
 """
 
 import datetime
@@ -114,12 +115,19 @@ def too_many(request: HttpRequest, throttled: Throttled) -> HttpResponse:
     return response
 
 
+def redirected(response: HttpResponse) -> bool:
+    return 300 <= response.status_code < 400
+
+
 def throttle(
     group: str,
     *limits: Limit,
     on_limited: Callable[[HttpRequest, Throttled], HttpResponse] | None = None,
+    accepted: Callable[[HttpResponse], bool] = redirected,
 ):
-    """Limit the POSTs a view accepts from visitors who are not logged in."""
+    """Limit the POSTs a view accepts from visitors who are not logged in.
+    `accepted` tells from the view's response whether something was taken
+    in (default: a redirect); only those count."""
 
     def decorator(view):
         @wraps(view)
@@ -138,7 +146,7 @@ def throttle(
                 response["Retry-After"] = str(throttled.retry_after)
                 return response
             response = view(request, *args, **kwargs)
-            if 300 <= response.status_code < 400:  # accepted: it counts
+            if accepted(response):
                 count(group, limits, request)
             return response
 
