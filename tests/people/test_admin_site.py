@@ -81,3 +81,14 @@ def test_residents_data_is_not_in_the_admin(model, admin_client):
         f"/admin/{meta.app_label}/{meta.model_name}/"
         not in admin_client.get("/admin/").content.decode()
     )
+
+
+def test_the_admin_never_shows_a_one_time_code_key(admin_client):
+    officer = get_user_model().objects.create_user("olle", password=PASSWORD)
+    device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+    listing = admin_client.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    change = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert listing.status_code == change.status_code == 200
+    for html in (listing.content.decode(), change.content.decode()):
+        assert device.key not in html
+        assert "qrcode" not in html.lower()

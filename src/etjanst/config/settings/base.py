@@ -194,6 +194,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Staff log in at /handlaggning/ with a password and a one-time code (TOTP).
 LOGIN_URL = "/handlaggning/logga-in/"
 OTP_TOTP_ISSUER = os.environ.get("ETJANST_MUNICIPALITY_NAME", "Exempelby kommun")
+# The admin never shows a staff member's one-time code key or its QR code:
+# an administrator resets an app by deleting it (a new one is set up at the
+# next login), never by copying someone's key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Failed logins (password or code) for one username from one address before
 # that username is locked there for a while (people/staff_login.py).
 ETJANST_STAFF_LOCKOUT_ATTEMPTS = int(os.environ.get("ETJANST_STAFF_LOCKOUT_ATTEMPTS", 5))
