@@ -85,3 +85,19 @@ def test_the_address_lock_ends_after_a_while(client, officer, settings, time_mac
     assert attempt(client, "olle", PASSWORD, ATTACKER).status_code == 400
     time_machine.move_to("2026-11-26 10:16 +01:00")
     assert attempt(client, "olle", PASSWORD, ATTACKER).status_code == 302
+
+
+def test_guessing_from_many_addresses_locks_the_account_but_not_the_officers_own(
+    client, officer, settings
+):
+    from django.test import Client
+
+    settings.ETJANST_STAFF_ACCOUNT_ATTEMPTS = 6
+    own = Client()
+    response = attempt(own, "olle", PASSWORD, OFFICE)  # logged in from here before
+    own.post(response["Location"], {"code": current_code(officer)}, REMOTE_ADDR=OFFICE)
+    for n in range(6):  # one or two guesses from each of many addresses
+        attempt(Client(), "olle", "fel", f"203.0.113.{n // 2}")
+    refused = attempt(Client(), "olle", PASSWORD, "203.0.113.99")  # a new address
+    assert refused.status_code == 400 and "spärrat" in refused.content.decode()
+    assert attempt(Client(), "olle", PASSWORD, OFFICE).status_code == 302  # their own

@@ -9,7 +9,10 @@ passwords (issue 23, item 22):
   officer out of their own address;
 - an address is refused for a while after failures for
   ETJANST_STAFF_ADDRESS_USERNAMES different usernames, or
-  ETJANST_STAFF_ADDRESS_ATTEMPTS failures in all (password spraying).
+  ETJANST_STAFF_ADDRESS_ATTEMPTS failures in all (password spraying);
+- a username failing ETJANST_STAFF_ACCOUNT_ATTEMPTS times from anywhere
+  (guessing from many addresses) is locked, except from addresses where it
+  logged in successfully in the last 90 days: the officer's own computer.
 
 Why not django-axes: it counts failures of `authenticate()` in a table of
 its own, while our login has two steps (password, then one-time code, both
@@ -29,6 +32,9 @@ from .models import StaffLogin
 
 logger = logging.getLogger("etjanst.security")
 FAILURES = [StaffLogin.Outcome.BAD_PASSWORD, StaffLogin.Outcome.BAD_CODE]
+
+
+KNOWN_ADDRESS_DAYS = 90
 
 
 class Lock(Enum):
@@ -64,6 +70,16 @@ def lock_for(username: str, ip_address: str | None) -> Lock | None:
         or from_address.count() >= settings.ETJANST_STAFF_ADDRESS_ATTEMPTS
     ):
         return Lock.ADDRESS
+    everywhere = StaffLogin.objects.filter(username=username, outcome__in=FAILURES, at__gt=since)
+    if everywhere.count() >= settings.ETJANST_STAFF_ACCOUNT_ATTEMPTS:
+        known = StaffLogin.objects.filter(
+            username=username,
+            ip_address=ip_address or None,
+            outcome=StaffLogin.Outcome.SUCCESS,
+            at__gt=timezone.now() - timedelta(days=KNOWN_ADDRESS_DAYS),
+        )
+        if not known.exists():
+            return Lock.ACCOUNT
     return None
 
 

@@ -207,6 +207,9 @@ ETJANST_STAFF_LOCKOUT_MINUTES = int(os.environ.get("ETJANST_STAFF_LOCKOUT_MINUTE
 # behind one shared address (NAT) may need higher values.
 ETJANST_STAFF_ADDRESS_USERNAMES = int(os.environ.get("ETJANST_STAFF_ADDRESS_USERNAMES", 10))
 ETJANST_STAFF_ADDRESS_ATTEMPTS = int(os.environ.get("ETJANST_STAFF_ADDRESS_ATTEMPTS", 30))
+# A username failing this often from anywhere (many addresses) is locked,
+# except from addresses it logged in from in the last 90 days.
+ETJANST_STAFF_ACCOUNT_ATTEMPTS = int(os.environ.get("ETJANST_STAFF_ACCOUNT_ATTEMPTS", 50))
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "sv"
