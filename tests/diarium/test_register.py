@@ -302,3 +302,12 @@ def test_only_a_choice_can_give_the_register_description():
         submission_key=uuid.uuid4(),
     )
     assert case.description == "Felanmälan: Trasig gatubelysning"
+
+
+def test_staff_see_the_full_sender(client):
+    from ..staff import log_in_staff, staff_user
+
+    service = EServiceFactory(name="Felanmälan", form=PLAIN_FORM)
+    case = plain_case(service, name="Sven Svensson")
+    log_in_staff(client, staff_user("rut", role="registrar", committee=service.committee))
+    assert "Sven Svensson" in client.get(reverse("staff:case", args=[case.pk])).content.decode()

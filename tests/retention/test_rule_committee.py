@@ -62,3 +62,19 @@ def test_a_rule_cannot_move_to_another_committee_under_its_eservices(committees)
     rule.committee = bn
     with pytest.raises(ValidationError, match=eservice.name):
         rule.full_clean()
+
+
+def test_the_admin_choice_names_committee_and_decision(admin_client, committees):
+    from django.urls import reverse
+
+    ks, bn = committees
+    eservice = EServiceFactory(committee=ks)
+    RetentionRuleFactory(committee=bn, decision_reference="BN 2023/0007, 4.2")
+    html = admin_client.get(
+        reverse("admin:eservices_eservice_change", args=[eservice.pk])
+    ).content.decode()
+    assert (
+        f">Ärenden i e-tjänster – Kommunstyrelsen ({eservice.retention_rule.decision_reference})<"
+        in html
+    )
+    assert ">Ärenden i e-tjänster – Byggnadsnämnden (BN 2023/0007, 4.2)<" in html
