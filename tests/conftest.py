@@ -9,6 +9,18 @@ from etjanst.simulators import mailbox as mailbox_simulator
 
 
 @pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, with the one-time code /admin/ needs."""
+    from django.test import Client
+
+    from tests.staff_accounts import log_in_admin
+
+    client = Client()
+    log_in_admin(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def mailbox(settings):
     """A real SMTP server on a free local port; settings point at it."""
     controller, handler = mailbox_simulator.start(port=0)
@@ -18,6 +30,15 @@ def mailbox(settings):
     settings.EMAIL_PORT = controller.port
     yield handler
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits (etjanst.config.throttle) count in the cache, which
+    outlives each test: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

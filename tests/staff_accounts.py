@@ -38,3 +38,13 @@ def log_in_staff(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
     session.save()
+
+
+def log_in_admin(client, user=None):
+    """A superuser in /admin/, as after password and one-time code (the admin
+    takes the staff login: etjanst.config.admin_site)."""
+    if user is None:
+        user = get_user_model().objects.create_superuser("admin", "admin@exempelby.se", PASSWORD)
+    TOTPDevice.objects.get_or_create(user=user, defaults={"name": "app", "confirmed": True})
+    log_in_staff(client, user)
+    return user

@@ -7,6 +7,7 @@ from etjanst.bookings import actions
 from etjanst.bookings.constants import BookingStatus
 from etjanst.bookings.models import Booking, Slot
 from tests.bookings.factories import ResourceFactory
+from tests.organisation.factories import CommitteeFactory
 from tests.staff_accounts import log_in_staff, staff_user
 
 UTC = datetime.UTC
@@ -100,3 +101,30 @@ def test_the_week_view_reads_a_bounded_number_of_queries(
     with django_assert_max_num_queries(len(one)):
         page = client.get(url, {"vecka": "2026-05-04"})
     assert page.content.count(b"Fler") == 2 * 5  # the name, and in the cancel link's label
+
+
+@pytest.mark.parametrize("role", ["case_officer", "registrar", "eservice_manager"])
+def test_blocking_a_time_needs_a_manager_of_the_resource(client, resource, role):
+    """Staff of another committee, or of the same committee in any role but
+    not managing the resource, cannot block its times: 404 (or the login
+    page for a role without staff pages) and no slot changes."""
+    other_committee = CommitteeFactory(name="Byggnadsnämnden", prefix="BN")
+    for user in (
+        staff_user(f"{role}-bn", role=role, committee=other_committee),
+        staff_user(f"{role}-ks", role=role, committee=resource.committee),
+    ):
+        # They manage a resource of their own, just not this one.
+        ResourceFactory(committee=other_committee).managers.add(user)
+        log_in_staff(client, user)
+        response = client.post(
+            reverse("staff:booking_block", args=[resource.pk]),
+            {"tid": "2026-05-05T07:30Z", "action": "block"},
+        )
+        if role == "eservice_manager":
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("staff:login"))
+        else:
+            assert response.status_code == 404
+        assert not Slot.objects.filter(blocked=True).exists()
+    # The time can still be booked.
+    actions.book_slot(resource=resource, starts_at=TUESDAY_9 + datetime.timedelta(minutes=30))

@@ -27,7 +27,7 @@ PLAIN_FORM = {
             "id": "s",
             "title": "Ärendet",
             "questions": [
-                {"id": "rubrik", "type": "short_text", "label": "Rubrik", "diarium_title": True},
+                {"id": "rubrik", "type": "short_text", "label": "Rubrik"},
                 {"id": "kontakt", "type": "contact", "label": "Kontakt"},
             ],
         }
@@ -58,6 +58,16 @@ def all_register_pages(client) -> str:
         page += 1
 
 
+def all_register_entries(client) -> dict:
+    entries, page = {}, 1
+    while True:
+        response = client.get(reverse("portal:register"), {"sida": page})
+        entries.update({e.registration_number: e for e in response.context["entries"]})
+        if not response.context["page"].has_next():
+            return entries
+        page += 1
+
+
 def personnummer_forms(number: str) -> list[str]:
     return [number, number[2:], f"{number[:8]}-{number[8:]}", f"{number[2:8]}-{number[8:]}"]
 
@@ -65,7 +75,8 @@ def personnummer_forms(number: str) -> list[str]:
 def test_submission_sets_the_description_and_presets_secret_questions():
     world = make_world()
     case = world["case"]
-    assert case.description == "Parkeringstillstånd: Parkeringstillstånd vid Storgatan"
+    # The e-service's text, never the resident's own title (kept after the purge).
+    assert case.description == "Parkeringstillstånd"
     assert list(SecrecyMarking.objects.filter(case=case).values_list("question_id", "ground")) == [
         ("halsa", "OSL 21:1")
     ]
@@ -83,13 +94,44 @@ def test_a_secret_case_shows_number_and_date_but_no_sender_or_description(client
     assert SECRET_HEALTH not in html
 
 
-def test_a_case_without_secrecy_shows_sender_and_description(client):
-    service = EServiceFactory(name="Felanmälan", form=PLAIN_FORM)
+def test_a_case_without_secrecy_shows_privatperson_and_the_eservices_description(client):
+    service = EServiceFactory(
+        name="Felanmälan", register_description="Felanmälan gata och park", form=PLAIN_FORM
+    )
     case = plain_case(service, name="Sven Svensson")
-    html = client.get(reverse("portal:register")).content.decode()
-    assert case.registration_number in html
-    assert "Felanmälan: Trasig lampa" in html
-    assert "Sven Svensson" in html
+    assert case.sender_name == "Sven Svensson"  # the register records the sender …
+    response = client.get(reverse("portal:register"))
+    entry = response.context["entries"][0]
+    assert (entry.registration_number, entry.description, entry.sender) == (
+        case.registration_number,
+        "Felanmälan gata och park",
+        "Privatperson",
+    )
+    html = response.content.decode()
+    assert "Sven Svensson" not in html  # … but the web shows no private person's name
+    assert "Trasig lampa" not in html  # … nor the resident's own words
+
+
+def test_an_organisation_sender_is_shown_by_name_but_not_a_logged_in_person(client):
+    from etjanst.people.actions import resident_for
+    from tests.login import ANNA
+
+    service = EServiceFactory(
+        name="Serveringstillstånd", senders_are_organisations=True, form=PLAIN_FORM
+    )
+    company = plain_case(service, name="Krogen i Exempelby AB")
+    person = submit_form(
+        version=service.current_version,
+        answers={"rubrik": "x", "kontakt": {"name": "Ola Krögare", "email": "o@example.se"}},
+        upload_owner="",
+        submission_key=uuid.uuid4(),
+        owner=resident_for(person=ANNA),
+    )
+    entries = {
+        e.registration_number: e for e in client.get(reverse("portal:register")).context["entries"]
+    }
+    assert entries[company.registration_number].sender == "Krogen i Exempelby AB"
+    assert entries[person.registration_number].sender == "Privatperson"
 
 
 def test_staff_can_flag_a_whole_case_secret(client):
@@ -122,9 +164,16 @@ def test_a_purged_case_shows_as_purged(client):
 
 def test_a_personnummer_in_a_description_is_taken_out(client):
     service = EServiceFactory(name="Felanmälan", form=PLAIN_FORM)
-    plain_case(service, title="Gäller 19810508-2393 och 8105082393")
+    case = plain_case(service, title="Gäller 19810508-2393 och 8105082393")
+    assert case.description == "Felanmälan"
     html = client.get(reverse("portal:register")).content.decode()
-    assert "2393" not in html
+    assert case.registration_number in html  # the case is listed …
+    assert "Felanmälan" in html  # … with its description …
+    assert "2393" not in html  # … but not the personnummer the resident wrote
+    company = EServiceFactory(name="Tillstånd", senders_are_organisations=True, form=PLAIN_FORM)
+    plain_case(company, name="Firma 19810508-2393")  # an organisation's name is scrubbed too
+    html = client.get(reverse("portal:register")).content.decode()
+    assert "Firma [" in html and "2393" not in html
 
 
 def test_the_register_never_shows_a_secret_field_personnummer_or_anonymous_sender_in_the_demo(
@@ -137,6 +186,7 @@ def test_the_register_never_shows_a_secret_field_personnummer_or_anonymous_sende
 
     secret_case(demo_eservice)
     html = all_register_pages(client)
+    entries = all_register_entries(client)
     cases = list(Case.objects.prefetch_related("secrecy_markings"))
     assert len(cases) >= 4
     assert any(not c.sender_name for c in cases), "the demo has a case without a sender"
@@ -154,10 +204,11 @@ def test_the_register_never_shows_a_secret_field_personnummer_or_anonymous_sende
             value = case.answers.get(marking.question_id)
             if isinstance(value, str) and value:
                 assert value not in html
-        if markings and case.sender_name:
-            assert case.sender_name not in html
+        if case.sender_name:
+            assert case.sender_name not in html  # secret, or a private person
         if markings:
-            assert case.description not in html
+            assert entries[case.registration_number].description == ""
+            assert entries[case.registration_number].sender == ""
 
 
 def test_the_register_filters_by_number_committee_e_service_and_date(client):
@@ -197,3 +248,65 @@ def test_the_register_takes_a_bounded_number_of_queries(client):
         response = client.get(reverse("portal:register"))
     assert len(response.context["entries"]) == 50
     assert len(many) == len(few)
+
+
+def test_only_a_choice_can_give_the_register_description():
+    from django.core.exceptions import ValidationError
+
+    from etjanst.eservices.formschema import validate_form_json
+
+    with pytest.raises(ValidationError, match="bara ett enkelval"):
+        validate_form_json(
+            {
+                "steps": [
+                    {
+                        "id": "s",
+                        "title": "S",
+                        "questions": [
+                            {
+                                "id": "rubrik",
+                                "type": "short_text",
+                                "label": "R",
+                                "diarium_title": True,
+                            }
+                        ],
+                    }
+                ]
+            }
+        )
+    form = {
+        "steps": [
+            {
+                "id": "s",
+                "title": "S",
+                "questions": [
+                    {
+                        "id": "typ",
+                        "type": "single_choice",
+                        "label": "Vad gäller det?",
+                        "diarium_title": True,
+                        "choices": [{"value": "lampa", "label": "Trasig gatubelysning"}],
+                    },
+                    {"id": "rubrik", "type": "short_text", "label": "Rubrik"},
+                ],
+            }
+        ]
+    }
+    validate_form_json(form)
+    service = EServiceFactory(name="Felanmälan", form=form)
+    case = submit_form(
+        version=service.current_version,
+        answers={"typ": "lampa", "rubrik": "Mörkt vid badet"},
+        upload_owner="",
+        submission_key=uuid.uuid4(),
+    )
+    assert case.description == "Felanmälan: Trasig gatubelysning"
+
+
+def test_staff_see_the_full_sender(client):
+    from tests.staff_accounts import log_in_staff, staff_user
+
+    service = EServiceFactory(name="Felanmälan", form=PLAIN_FORM)
+    case = plain_case(service, name="Sven Svensson")
+    log_in_staff(client, staff_user("rut", role="registrar", committee=service.committee))
+    assert "Sven Svensson" in client.get(reverse("staff:case", args=[case.pk])).content.decode()

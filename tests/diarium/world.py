@@ -24,7 +24,7 @@ FORM = {
             "id": "ansokan",
             "title": "Ansökan",
             "questions": [
-                {"id": "rubrik", "type": "short_text", "label": "Rubrik", "diarium_title": True},
+                {"id": "rubrik", "type": "short_text", "label": "Rubrik"},
                 {
                     "id": "halsa",
                     "type": "long_text",

@@ -17,6 +17,7 @@ from tests.files import PNG_BYTES
 from tests.filling import post_step, start
 from tests.login import BERTIL, log_in
 from tests.mypages import owned_case
+from tests.staff_accounts import log_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,7 @@ def test_nobody_logged_out_reaches_mina_sidor_objects(client, annas):
 
 def test_no_admin_page_search_or_export_shows_a_draft(client, annas):
     staff = get_user_model().objects.create_superuser("admin", "admin@example.se", "pw-7f3a-long")
-    client.force_login(staff)
+    log_in_admin(client, staff)
     assert Draft not in admin.site._registry
     pages = [reverse("admin:index")]
     for model in admin.site._registry:

@@ -113,12 +113,16 @@ def test_the_same_checks_find_an_address_that_is_not_protected(
     assert street not in caplog.text  # the log never holds an address
 
 
-def test_staff_see_that_a_case_is_protected(client, navet, bankid, prefill_eservice, admin_client):
+def test_staff_see_that_a_case_is_protected(client, navet, bankid, prefill_eservice):
+    from django.test import Client
+
+    from tests.staff_accounts import log_in_staff, staff_user
+
     case = fill_in_and_send(client, bankid, prefill_eservice, SEKRETESS, "x")
-    page = admin_client.get(reverse("admin:cases_case_change", args=[case.pk]))
-    html = page.content.decode()
+    officer = Client()
+    log_in_staff(officer, staff_user("siv", committee=case.committee))
+    page = officer.get(reverse("staff:case", args=[case.pk]))
     assert page.status_code == 200
-    assert "Skyddade personuppgifter" in html
-    assert 'alt="True"' in html
-    listing = admin_client.get(reverse("admin:cases_case_changelist")).content.decode()
-    assert "Skyddade personuppgifter" in listing
+    assert "Skyddade personuppgifter." in page.content.decode()
+    listing = officer.get(reverse("staff:inbox")).content.decode()
+    assert case.registration_number in listing and "Skyddad" in listing

@@ -21,7 +21,7 @@ from tests.files import PNG_BYTES
 from tests.login import ANNA, log_in
 from tests.mypages import owned_case
 from tests.organisation.factories import RetentionRuleFactory
-from tests.staff_accounts import log_in_staff, staff_user
+from tests.staff_accounts import log_in_admin, log_in_staff, staff_user
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -180,7 +180,7 @@ def test_publishing_without_a_rule_in_admin_says_why(client):
     from django.contrib.auth import get_user_model
 
     admin_user = get_user_model().objects.create_superuser("adm", "a@example.se", "pw-long-9f2")
-    client.force_login(admin_user)
+    log_in_admin(client, admin_user)
     eservice = EServiceFactory(form=False, retention_rule=None)
     version = eservice_actions.add_version(eservice=eservice, form=SIMPLE_FORM)
     response = client.post(

@@ -58,19 +58,41 @@ def status(code):
 
 
 def test_an_officer_of_one_committee_gets_404_for_the_other(client, world):
-    log_in_staff(client, world["ks_officer"])
     other = world["bn_case"]
-    file_case = world["bn_case"]
+    send_message(
+        case=other,
+        body="BN-bilaga",
+        from_staff=False,
+        client_key=uuid.uuid4(),
+        files=[SimpleUploadedFile("bn-bild.png", PNG_BYTES)],
+    )
+    other_file = other.attachments.get()
+    log_in_staff(client, world["ks_officer"])
     for url in [
         reverse("staff:case", args=[other.pk]),
         reverse("staff:export_pdf", args=[other.pk]),
         reverse("staff:export_json", args=[other.pk]),
-        reverse("staff:attachment", args=[file_case.pk, uuid.uuid4()]),
+        # A real file of the other committee's case, directly and through
+        # a case of one's own:
+        reverse("staff:attachment", args=[other.pk, other_file.pk]),
+        reverse("staff:attachment", args=[world["ks_case"].pk, other_file.pk]),
     ]:
         assert client.get(url).status_code == 404, url
-    for name in ("change_status", "assign", "add_note", "send_message"):
-        response = client.post(reverse(f"staff:{name}", args=[other.pk]), {"body": "x"})
+    before = Case.objects.values().get(pk=other.pk)
+    posts = {
+        "change_status": {"status": status("handlaggs").pk, "version": other.version},
+        "assign": {"officer": world["ks_officer"].pk, "version": other.version},
+        "add_note": {"body": "Intrång"},
+        "send_message": {"body": "Intrång", "client_key": str(uuid.uuid4())},
+        "legal_hold": {"hold": "on", "reason": "Intrång"},
+    }
+    for name, data in posts.items():
+        response = client.post(reverse(f"staff:{name}", args=[other.pk]), data)
         assert response.status_code == 404, name
+    assert Case.objects.values().get(pk=other.pk) == before
+    assert not CaseNote.objects.filter(body="Intrång").exists()
+    assert not Message.objects.filter(body="Intrång").exists()
+    assert not other.events.filter(staff_user=world["ks_officer"]).exists()
     page = client.get(reverse("staff:inbox_open")).content.decode()
     assert world["ks_case"].registration_number in page
     assert other.registration_number not in page

@@ -29,8 +29,8 @@ class AccessLogEntry(models.Model):
     registration_number = models.CharField(_("diarienummer"), max_length=50)
     kind = models.CharField(_("åtkomst"), max_length=10, choices=AccessKind.choices)
     detail = models.CharField(_("detalj"), max_length=200, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    previous_hash = models.CharField(max_length=64, verbose_name=_("föregående kontrollsumma"))
+    hash = models.CharField(max_length=64, unique=True, verbose_name=_("kontrollsumma"))
 
     class Meta:
         verbose_name = _("åtkomst")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Booking, OpeningRule, Resource, ScheduleException, Slot
+from .models import OpeningRule, Resource, ScheduleException, Slot
 
 
 class OpeningRuleInline(admin.TabularInline):
@@ -36,17 +36,6 @@ class SlotAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
-    """Read-only: bookings change through Mina bokningar and the staff pages."""
-
-    list_display = ["resource", "slot", "status", "case"]
-    list_filter = ["resource", "status"]
-    list_select_related = ["resource", "slot__resource", "case"]
-    raw_id_fields = ["slot", "case", "resident", "rebooked_from"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+# Bookings are not in the admin (least privilege): they hold residents'
+# names and e-mail addresses; the staff pages (/handlaggning/bokningar/)
+# show them to the resource's managers.

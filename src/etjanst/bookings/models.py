@@ -78,7 +78,9 @@ class Resource(models.Model):
 class OpeningRule(models.Model):
     """Weekly opening hours in local wall-clock time (Europe/Stockholm)."""
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="rules")
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="rules", verbose_name=_("resurs")
+    )
     weekday = models.PositiveSmallIntegerField(_("veckodag"), choices=Weekday.choices)
     opens = models.TimeField(_("öppnar"))
     closes = models.TimeField(_("stänger"))
@@ -99,7 +101,9 @@ class ScheduleException(models.Model):
     """A day that differs from the weekly rules: closed (a holiday), or open
     other hours (then those replace the day's rules)."""
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="exceptions")
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="exceptions", verbose_name=_("resurs")
+    )
     date = models.DateField(_("datum"))
     opens = models.TimeField(_("öppnar"), null=True, blank=True)
     closes = models.TimeField(_("stänger"), null=True, blank=True)
@@ -126,7 +130,9 @@ class ScheduleException(models.Model):
 
 
 class Slot(models.Model):
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="slots")
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="slots", verbose_name=_("resurs")
+    )
     starts_at = models.DateTimeField(_("börjar"))
     ends_at = models.DateTimeField(_("slutar"))
     capacity = models.PositiveSmallIntegerField(_("platser"))
@@ -184,8 +190,12 @@ class BookingQuerySet(models.QuerySet):
 
 
 class Booking(models.Model):
-    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="bookings")
-    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
+    resource = models.ForeignKey(
+        Resource, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("resurs")
+    )
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("tid")
+    )
     status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices)
     resident = models.ForeignKey(
         "people.Resident",
@@ -204,23 +214,41 @@ class Booking(models.Model):
         verbose_name=_("ärende"),
     )
     # The form session that holds the time (its upload owner key).
-    hold_key = models.CharField(max_length=64, blank=True, db_index=True)
-    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    hold_key = models.CharField(
+        max_length=64, blank=True, db_index=True, verbose_name=_("reservationsnyckel")
+    )
+    hold_expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reserverad till"))
     name = models.CharField(_("namn"), max_length=300, blank=True)
     email = models.EmailField(_("e-postadress"), blank=True)
     rebooked_from = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rebooked_to"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rebooked_to",
+        verbose_name=_("ombokad från"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapad"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("bekräftad"))
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("avbokad"))
     cancelled_by_staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("avbokad av personal"),
     )
     cancel_message = models.TextField(_("meddelande vid avbokning"), blank=True)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    cancellation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("bekräftelse skickad")
+    )
+    reminder_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("påminnelse skickad")
+    )
+    cancellation_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("avbokning skickad")
+    )
 
     objects = BookingQuerySet.as_manager()
 

@@ -102,12 +102,16 @@ def open_case(*, case: Case, staff_user) -> str:
 
 def open_attachment(*, case: Case, attachment: Attachment, staff_user) -> None:
     """A staff member opens one of the case's files (logged like a read)."""
+    position = case.attachments.filter(created_at__lt=attachment.created_at).count() + 1
     record_access(
         user=staff_user,
         role=role_for(staff_user, case),
         case=case,
         kind=AccessKind.FILE,
-        detail=attachment.original_name,
+        # Which file by its place among the case's files, not by the name the
+        # resident gave it: the access log is append-only and outlives the
+        # purge, so it must hold no text of the resident's.
+        detail=_("bilaga %(number)d") % {"number": position},
     )
 
 

@@ -150,17 +150,23 @@ class Case(models.Model):
     committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="cases", verbose_name=_("nämnd")
     )
-    registration_year = models.PositiveSmallIntegerField()
-    registration_sequence = models.PositiveIntegerField()
+    registration_year = models.PositiveSmallIntegerField(verbose_name=_("diarieår"))
+    registration_sequence = models.PositiveIntegerField(verbose_name=_("löpnummer"))
     registration_number = models.CharField(_("diarienummer"), max_length=50, unique=True)
     received_at = models.DateTimeField(_("inkommet"))
     answers = models.JSONField(_("svar"))
     # Set by the browser when the review page is shown: a replayed or
     # double-clicked Skicka finds the case already made with this key.
-    submission_key = models.UUIDField(unique=True)
-    receipt_token = models.CharField(max_length=64, unique=True, default=new_receipt_token)
-    receipt_pdf = models.FileField(upload_to=receipt_path, blank=True)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.UUIDField(unique=True, verbose_name=_("inskickningsnyckel"))
+    receipt_token = models.CharField(
+        max_length=64, unique=True, default=new_receipt_token, verbose_name=_("kvittonyckel")
+    )
+    receipt_pdf = models.FileField(
+        upload_to=receipt_path, blank=True, verbose_name=_("kvitto (PDF)")
+    )
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("bekräftelse skickad")
+    )
     # When the e-service requires signing: who signed, when, and BankID's
     # signature, OCSP response and completion data, as received.
     signature = models.JSONField(_("underskrift"), null=True, blank=True)
@@ -189,7 +195,9 @@ class Case(models.Model):
     # Who sent it, as far as the platform knows (the login, or the answers):
     # for staff search and the register. Empty when unknown.
     sender_name = models.CharField(_("avsändare"), max_length=300, blank=True)
-    sender_personnummer = models.CharField(max_length=12, blank=True, db_index=True)
+    sender_personnummer = models.CharField(
+        max_length=12, blank=True, db_index=True, verbose_name=_("avsändarens personnummer")
+    )
     # A legal hold (e.g. during a request for the document or an appeal)
     # stops the purge. A purged case keeps only what the register shows.
     legal_hold = models.BooleanField(_("spärrad för gallring"), default=False)
@@ -200,7 +208,7 @@ class Case(models.Model):
     is_anonymous = models.BooleanField(_("anonymt"), default=False)
     # Raised by every change staff make: two officers changing the same case
     # at once — the second is told, nothing is lost.
-    lock_version = models.PositiveIntegerField(default=0)
+    lock_version = models.PositiveIntegerField(default=0, verbose_name=_("ändringsnummer"))
     # The resident has sekretessmarkering or skyddad folkbokföring (from the
     # population register): the case holds no address, and staff must take care.
     protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
@@ -260,14 +268,20 @@ class CaseEvent(models.Model):
         NOTE = "note", _("Intern anteckning")
         EXPORTED = "exported", _("Exporterat")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    status = models.ForeignKey(Status, on_delete=models.PROTECT, null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now)
-    staff_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("ärende")
     )
-    visible_to_resident = models.BooleanField(default=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, verbose_name=_("slag"))
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("tid"))
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("personal"),
+    )
+    visible_to_resident = models.BooleanField(default=True, verbose_name=_("syns för invånaren"))
 
     class Meta:
         verbose_name = _("händelse")
@@ -282,19 +296,25 @@ class Message(models.Model):
     """One message in the two-way thread of a case. `read_at` is when the
     other side first read it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
-    from_staff = models.BooleanField()
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="messages", verbose_name=_("ärende")
+    )
+    from_staff = models.BooleanField(verbose_name=_("från personal"))
     staff_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("personal"),
     )
     body = models.TextField(_("meddelande"))
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("skickat"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("läst"))
     # When the resident was told by e-mail that a message from staff waits.
-    notified_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("avisering skickad"))
     # Sent with the form: a double click or a replayed POST finds the
     # message already written with this key.
-    client_key = models.UUIDField(unique=True)
+    client_key = models.UUIDField(unique=True, verbose_name=_("klientnyckel"))
 
     class Meta:
         verbose_name = _("meddelande")
@@ -308,12 +328,18 @@ class Message(models.Model):
 class CaseNote(models.Model):
     """An internal note by staff. Never shown to the resident."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("ärende")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("skriven av"),
     )
     body = models.TextField(_("anteckning"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("skriven"))
 
     class Meta:
         verbose_name = _("intern anteckning")
@@ -334,11 +360,20 @@ class Attachment(models.Model):
     """An uploaded file: first pending (owned by the form being filled in),
     then moved to the case when the form is submitted."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id-nummer")
     )
-    upload_owner = models.CharField(max_length=64, blank=True, db_index=True)
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        null=True,
+        blank=True,
+        verbose_name=_("ärende"),
+    )
+    upload_owner = models.CharField(
+        max_length=64, blank=True, db_index=True, verbose_name=_("uppladdningsägare")
+    )
     # A file of a saved draft is kept with it (not purged as abandoned).
     draft = models.ForeignKey(
         "submissions.Draft",
@@ -346,17 +381,23 @@ class Attachment(models.Model):
         null=True,
         blank=True,
         related_name="attachments",
+        verbose_name=_("utkast"),
     )
     # A file sent with a message (then question_id is empty).
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("meddelande"),
     )
-    question_id = models.CharField(max_length=50, blank=True)
-    file = models.FileField(upload_to=attachment_path)
+    question_id = models.CharField(max_length=50, blank=True, verbose_name=_("fråga"))
+    file = models.FileField(upload_to=attachment_path, verbose_name=_("fil"))
     original_name = models.CharField(_("filnamn"), max_length=255)
-    content_type = models.CharField(max_length=200)
-    size = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.CharField(max_length=200, verbose_name=_("filtyp"))
+    size = models.PositiveBigIntegerField(verbose_name=_("storlek"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uppladdad"))
 
     objects = AttachmentQuerySet.as_manager()
 

@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-admin.site.site_header = _("Etjänst – administration")
-admin.site.site_title = "Etjänst"
+# admin.site is etjanst.config.admin.StaffAdminSite (one-time code required).
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -54,7 +54,7 @@ class InformationPage(models.Model):
         verbose_name=_("länkas från e-tjänsterna"),
         help_text=_("Sidan visas under Läs mer på de här e-tjänsternas startsidor."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("ändrad"))
 
     objects = InformationPageQuerySet.as_manager()
 
@@ -135,7 +135,7 @@ class OperatingMessage(models.Model):
             "Meddelandet visas i stället för Starta-knappen."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapat"))
 
     objects = OperatingMessageQuerySet.as_manager()
 
@@ -248,7 +248,7 @@ class SiteSettings(models.Model):
         blank=True,
         help_text=_("En länk per rad: Länktext | https://adress"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("ändrad"))
 
     class Meta:
         verbose_name = _("webbplatsens utseende och kontaktuppgifter")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DocumentRequest, Release, SecrecyMarking
+from .models import Release, SecrecyMarking
 
 
 @admin.register(SecrecyMarking)
@@ -17,16 +17,9 @@ class SecrecyMarkingAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(DocumentRequest)
-class DocumentRequestAdmin(admin.ModelAdmin):
-    list_display = ["registration_number", "received_at", "delivery", "status"]
-    search_fields = ["registration_number"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
+# Requests for public documents are not in the admin (least privilege): they
+# hold the requester's contact details; registrars handle them on the staff
+# pages (/handlaggning/utlamnande/), within their committees.
 
 
 @admin.register(Release)

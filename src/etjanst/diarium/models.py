@@ -14,11 +14,15 @@ class RegistrationCounter(models.Model):
     Incremented under a row lock in the same transaction that creates the
     case, so numbers are unique and have no gaps."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="counters")
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="counters", verbose_name=_("nämnd")
+    )
+    year = models.PositiveSmallIntegerField(verbose_name=_("år"))
+    last_number = models.PositiveIntegerField(default=0, verbose_name=_("senaste nummer"))
 
     class Meta:
+        verbose_name = _("diarieräknare")
+        verbose_name_plural = _("diarieräknare")
         constraints = [
             models.UniqueConstraint(fields=["committee", "year"], name="unique_counter_per_year")
         ]
@@ -34,15 +38,23 @@ class SecrecyMarking(models.Model):
     neither sender nor description in the public register."""
 
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, related_name="secrecy_markings"
+        "cases.Case",
+        on_delete=models.CASCADE,
+        related_name="secrecy_markings",
+        verbose_name=_("ärende"),
     )
     # Empty: the whole case.
     question_id = models.CharField(_("fråga"), max_length=50, blank=True)
     ground = models.CharField(_("grund"), max_length=100, help_text=_("Lagrummet, t.ex. OSL 26:1."))
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("satt av"),
     )
-    set_at = models.DateTimeField(default=timezone.now)
+    set_at = models.DateTimeField(default=timezone.now, verbose_name=_("satt"))
 
     class Meta:
         verbose_name = _("sekretessmarkering")
@@ -83,10 +95,13 @@ class DocumentRequest(models.Model):
     the answer. Registered in its own right."""
 
     committee = models.ForeignKey(
-        Committee, on_delete=models.PROTECT, related_name="document_requests"
+        Committee,
+        on_delete=models.PROTECT,
+        related_name="document_requests",
+        verbose_name=_("nämnd"),
     )
-    registration_year = models.PositiveSmallIntegerField()
-    registration_sequence = models.PositiveIntegerField()
+    registration_year = models.PositiveSmallIntegerField(verbose_name=_("diarieår"))
+    registration_sequence = models.PositiveIntegerField(verbose_name=_("löpnummer"))
     registration_number = models.CharField(_("diarienummer"), max_length=50, unique=True)
     received_at = models.DateTimeField(_("inkommen"))
     wanted = models.TextField(_("vad som begärs"))
@@ -95,11 +110,14 @@ class DocumentRequest(models.Model):
     contact_email = models.EmailField(_("e-postadress"), blank=True)
     contact_address = models.TextField(_("postadress"), blank=True)
     status = models.CharField(
-        max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.RECEIVED,
+        verbose_name=_("status"),
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("avslutad"))
     # Sent with the form: a double click finds the request already made.
-    submission_key = models.UUIDField(unique=True)
+    submission_key = models.UUIDField(unique=True, verbose_name=_("inskickningsnyckel"))
 
     objects = DocumentRequestQuerySet.as_manager()
 
@@ -131,7 +149,12 @@ class Release(models.Model):
     to whom, when, by whom, what was masked or withheld on which ground.
     Append-only: never changed or deleted."""
 
-    request = models.ForeignKey(DocumentRequest, on_delete=models.PROTECT, related_name="releases")
+    request = models.ForeignKey(
+        DocumentRequest,
+        on_delete=models.PROTECT,
+        related_name="releases",
+        verbose_name=_("begäran"),
+    )
     case_id = models.BigIntegerField(_("ärende-id"))
     registration_number = models.CharField(_("diarienummer"), max_length=50)
     at = models.DateTimeField(_("tid"), default=timezone.now)
@@ -144,9 +167,11 @@ class Release(models.Model):
     masked = models.JSONField(_("maskerat"), default=list)
     withheld = models.JSONField(_("sekretessbelagt i sin helhet"), default=list)
     released_files = models.JSONField(_("utlämnade bilagor"), default=list)
-    masked_pdf = models.FileField(upload_to=release_path)
-    decision_pdf = models.FileField(upload_to=release_path, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    masked_pdf = models.FileField(upload_to=release_path, verbose_name=_("maskerad kopia (PDF)"))
+    decision_pdf = models.FileField(
+        upload_to=release_path, blank=True, verbose_name=_("beslut (PDF)")
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("skickad med e-post"))
 
     class Meta:
         verbose_name = _("utlämnande")

@@ -4,8 +4,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import SecrecyMarking
 
@@ -32,7 +33,7 @@ class RegisterEntry:
     committee: str
     eservice: str
     description: str  # empty when secret or purged
-    sender: str  # empty when secret, unknown (anonymous) or purged
+    sender: str  # "Privatperson" or an organisation; empty when secret, unknown or purged
     secret: bool
     purged: bool
 
@@ -45,6 +46,11 @@ def register_cases(filters: RegisterFilters):
     cases = (
         Case.objects.annotate(
             secret=Exists(SecrecyMarking.objects.filter(case=OuterRef("pk"))),
+            # Whether a person sent it (a login or a personnummer), without
+            # reading who: the register never selects the personnummer.
+            sent_by_person=ExpressionWrapper(
+                Q(owner__isnull=False) | ~Q(sender_personnummer=""), output_field=BooleanField()
+            ),
         )
         .select_related("committee", "eservice")
         .only(
@@ -56,6 +62,7 @@ def register_cases(filters: RegisterFilters):
             "purged_at",
             "committee__name",
             "eservice__name",
+            "eservice__senders_are_organisations",
         )
         .order_by("-received_at", "-pk")
     )
@@ -76,10 +83,25 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def public_sender(case) -> str:
+    """The sender as the web register shows it. The register records who sent
+    a case (OSL 5 kap. 2 §) and staff see the name, but publishing private
+    persons' names on the open web is a processing of personal data of its
+    own: a private person shows as "Privatperson". Only an e-service whose
+    senders are organisations shows the name, and then only when no person
+    logged in or gave a personnummer."""
+    if not case.sender_name:
+        return ""
+    if case.eservice.senders_are_organisations and not getattr(case, "sent_by_person", True):
+        return scrub(case.sender_name)
+    return _("Privatperson")
+
+
 def public_entry(case) -> RegisterEntry:
     """What the register shows of a case: a secret case (any secrecy
     marking, or a protected identity) and a purged one show neither sender
-    nor description; a personnummer never shows."""
+    nor description; a personnummer never shows; a private person shows as
+    "Privatperson" (public_sender)."""
     hidden = bool(getattr(case, "secret", True)) or case.protected_identity
     purged = case.purged_at is not None
     shown = not (hidden or purged)
@@ -89,7 +111,7 @@ def public_entry(case) -> RegisterEntry:
         committee=case.committee.name,
         eservice=case.eservice.name,
         description=scrub(case.description) if shown else "",
-        sender=scrub(case.sender_name) if shown else "",
+        sender=public_sender(case) if shown else "",
         secret=hidden,
         purged=purged,
     )

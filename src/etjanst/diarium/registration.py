@@ -11,14 +11,17 @@ DESCRIPTION_MAX = 300
 
 
 def describe_case(eservice, form, answers: dict[str, Any]) -> str:
-    """The e-service's name, and the answer of the question marked
-    `"diarium_title": true` (e.g. a subject line), if there is one."""
-    title = ""
+    """The register's description: texts the e-service defines, never the
+    resident's own words (the register keeps it after the purge, and shows
+    it on the web). The e-service's register text (or its name), and the
+    chosen option of a choice question marked `"diarium_title": true`."""
+    text = eservice.register_description or eservice.name
     for question in form.questions():
-        if question.options.get("diarium_title") and isinstance(answers.get(question.id), str):
-            title = " ".join(answers[question.id].split())
+        if question.options.get("diarium_title") and question.choices:
+            value = answers.get(question.id)
+            if isinstance(value, str) and value:
+                text = f"{text}: {question.choice_label(value)}"
             break
-    text = f"{eservice.name}: {title}" if title else eservice.name
     return text[:DESCRIPTION_MAX]
 
 

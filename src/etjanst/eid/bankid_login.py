@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_ratelimit.core import is_ratelimited
 
 from .base import EIDMethod
 from .contrib.bankid.client import BankIDClient, BankIDError
@@ -67,9 +68,14 @@ def start_order(
     this browser session. `sign` has `text` (shown in the app, simpleMarkdownV1),
     `digest` (sent as userNonVisibleData) and `context` (kept with the order)."""
     ip = client_ip(request)
-    key = f"bankid-starts:{ip}"
-    cache.add(key, 0, timeout=60)
-    if cache.incr(key) > settings.ETJANST_BANKID_STARTS_PER_MINUTE:
+    # django-ratelimit's counter in the shared cache, per client address.
+    if is_ratelimited(
+        request,
+        group="bankid-starts",
+        key=lambda _group, _request: ip,
+        rate=f"{settings.ETJANST_BANKID_STARTS_PER_MINUTE}/m",
+        increment=True,
+    ):
         raise TooManyStarts
     cancel_order(request)  # one order per session
     nonce = secrets.token_urlsafe(16)

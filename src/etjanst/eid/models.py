@@ -7,9 +7,9 @@ class UsedAssertion(models.Model):
     refuses a replay in every web process at once; rows are useless (and
     removed) once the assertion has expired."""
 
-    issuer = models.CharField(max_length=1024)
-    assertion_id = models.CharField(max_length=256)
-    expires_at = models.DateTimeField(db_index=True)
+    issuer = models.CharField(max_length=1024, verbose_name=_("utfärdare"))
+    assertion_id = models.CharField(max_length=256, verbose_name=_("intygets id"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("giltigt till"))
 
     class Meta:
         verbose_name = _("använd SAML-intygelse")

@@ -47,12 +47,18 @@ def parse(value: str, *, allow_samordningsnummer: bool = False) -> str:
         # A samordningsnummer for someone whose birth month or day is not
         # known has 00 as month or 60 as day; the package does not know them.
         return _incomplete_date_samordningsnummer(century, date_part, separator, _last)
+    if not century:
+        century = _century(date_part, separator, timezone.localdate())
+    full = f"{century}{date_part}{_last}"
     try:
-        number = personnummer.parse(compact)
+        # Always the 12-digit form: the package guesses the century of a short
+        # number from the year alone, which refuses a 99-year-old born later
+        # in the year than today (261223-9232 on 2026-12-06 became 2026-12-23).
+        number = personnummer.parse(full)
     except personnummer.PersonnummerException:
         number = None
     if number is None:
-        if not 1 <= month <= 12 or not _day_exists(compact, century, samordning):
+        if not 1 <= month <= 12 or not _day_exists(full, samordning):
             raise InvalidPersonnummer(
                 _("Datumet i personnumret finns inte. Kontrollera år, månad och dag.")
             )
@@ -82,10 +88,24 @@ def _incomplete_date_samordningsnummer(
             _("Personnumret stämmer inte: kontrollsiffran (den sista siffran) är fel.")
         )
     if not century:
-        today = timezone.localdate().year
-        base = today - 100 if separator == "+" else today
-        century = str((base - (base - int(date_part[:2])) % 100) // 100)
+        century = _century(date_part, separator, timezone.localdate())
     return f"{century}{date_part}{last}"
+
+
+def _century(date_part: str, separator: str, today: datetime.date) -> str:
+    """The century of a short number (YYMMDD): without a sign or with "-" the
+    one that puts the birth date in the past and the age under 100; with "+"
+    a hundred years earlier (100 or older). Skatteverket's rule: the sign
+    tells the age, so the whole birth date counts, not the year alone."""
+    year = today.year - (today.year - int(date_part[:2])) % 100
+    month, day = int(date_part[2:4]), int(date_part[4:6])
+    if day >= 60:
+        day -= 60
+    if (year, month, day) > (today.year, today.month, today.day):
+        year -= 100
+    if separator == "+":
+        year -= 100
+    return f"{year // 100:02d}"
 
 
 def _luhn(digits: str) -> int:
@@ -96,25 +116,15 @@ def _luhn(digits: str) -> int:
     return (10 - total % 10) % 10
 
 
-def _day_exists(compact: str, century: str | None, samordning: bool) -> bool:
-    digits = compact.replace("-", "").replace("+", "")
-    year = int(digits[:4]) if century else 2000 + int(digits[:2])
-    offset = 2 if century else 0
-    month, day = int(digits[offset + 2 : offset + 4]), int(digits[offset + 4 : offset + 6])
+def _day_exists(full: str, samordning: bool) -> bool:
+    year, month, day = int(full[:4]), int(full[4:6]), int(full[6:8])
     if samordning:
         day -= 60
     try:
         datetime.date(year, month, day)
     except ValueError:
-        # A 29 February only exists in leap years: try the other century too.
-        if century or (month, day) != (2, 29):
-            return False
-        return _leap(1900 + int(digits[:2]))
+        return False
     return True
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def is_valid(value: str, *, allow_samordningsnummer: bool = False) -> bool:

@@ -37,6 +37,9 @@ def publish_version(*, version: EServiceVersion) -> EServiceVersion:
                 "hur länge ärendena sparas."
             )
         )
+    problem = version.eservice.retention_rule_problem()
+    if problem:
+        raise ValidationError(problem)
     if version.published_at is None:
         version.published_at = timezone.now()
         version.save(update_fields=["published_at"])
@@ -80,7 +83,13 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
     eservice.requires_signing = data.get("requires_signing", eservice.requires_signing)
     if data.get("retention"):
         eservice.retention_rule = _retention_rule(data["retention"], committee)
-    for field in ("offers_anonymity", "messages_enabled", "draft_retention_days"):
+    for field in (
+        "offers_anonymity",
+        "messages_enabled",
+        "draft_retention_days",
+        "register_description",
+        "senders_are_organisations",
+    ):
         if field in data:
             setattr(eservice, field, data[field])
     eservice.eid_loa = data.get("eid_loa", eservice.eid_loa)
@@ -143,6 +152,8 @@ def export_eservice(*, eservice: EService) -> dict:
         else None,
         "messages_enabled": eservice.messages_enabled,
         "draft_retention_days": eservice.draft_retention_days,
+        "register_description": eservice.register_description,
+        "senders_are_organisations": eservice.senders_are_organisations,
         "eid_loa": eservice.eid_loa,
         "form": version.form if version else {"steps": []},
     }

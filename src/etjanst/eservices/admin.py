@@ -37,6 +37,12 @@ class EServiceAdmin(admin.ModelAdmin):
     inlines = [VersionInline]
     actions = ["export_json"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "retention_rule":
+            # Each choice names its committee and decision (RetentionRule.__str__).
+            kwargs["queryset"] = db_field.remote_field.model.objects.select_related("committee")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.action(description=_("Exportera som JSON"))
     def export_json(self, request, queryset):
         """The e-services as JSON documents that `load_eservices` reads back."""

@@ -199,6 +199,16 @@ def validate_form_json(data: Any) -> None:
                 messages.append(
                     _("Frågan %(id)s har samma svarsalternativ två gånger.") % {"id": qid}
                 )
+            if question.get("diarium_title") and question.get("type") != "single_choice":
+                # The register keeps its description after the purge and shows
+                # it on the web: only texts the e-service defines go there.
+                messages.append(
+                    _(
+                        "Frågan %(id)s: bara ett enkelval kan ge beskrivningen i diariet "
+                        "(diarium_title), inte invånarens egen text."
+                    )
+                    % {"id": qid}
+                )
             for check in question_checks:
                 messages.extend(check(question))
             seen[qid] = question

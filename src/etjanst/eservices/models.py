@@ -130,6 +130,25 @@ class EService(models.Model):
         verbose_name=_("gallringsregel"),
         help_text=_("Hur länge ärendena sparas. Krävs för att e-tjänsten ska kunna publiceras."),
     )
+    register_description = models.CharField(
+        _("beskrivning i diariet"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            'Vad ärendena gäller, som det står i diariet, t.ex. "Ansökan om '
+            'parkeringstillstånd för rörelsehindrade". Tomt: e-tjänstens namn. Diariet visar '
+            "aldrig vad invånaren själv har skrivit."
+        ),
+    )
+    senders_are_organisations = models.BooleanField(
+        _("avsändarna är organisationer"),
+        default=False,
+        help_text=_(
+            "Visa avsändarens namn i det publika diariet på webben, t.ex. när företag och "
+            "föreningar söker tillstånd. Annars står det Privatperson där. Den som loggat in "
+            "med e-legitimation visas alltid som Privatperson."
+        ),
+    )
     offers_anonymity = models.BooleanField(
         _("invånaren kan vara anonym"),
         default=False,
@@ -145,8 +164,8 @@ class EService(models.Model):
         help_text=_("Invånaren och handläggaren kan skriva meddelanden till varandra i ärendet."),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapad"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("ändrad"))
 
     objects = EServiceQuerySet.as_manager()
 
@@ -159,6 +178,9 @@ class EService(models.Model):
         return self.name
 
     def clean(self) -> None:
+        problem = self.retention_rule_problem()
+        if problem:
+            raise ValidationError({"retention_rule": problem})
         if self.requires_signing and self.offers_anonymity:
             raise ValidationError(
                 {"offers_anonymity": _("En e-tjänst som kräver underskrift kan inte vara anonym.")}
@@ -171,6 +193,24 @@ class EService(models.Model):
                     )
                 }
             )
+
+    def retention_rule_problem(self) -> str:
+        """Why the retention rule cannot apply, or "": a committee's purge
+        decision covers only its own cases, so the rule must be the
+        e-service's committee's."""
+        if not (self.retention_rule_id and self.committee_id):
+            return ""
+        rule = self.retention_rule
+        if rule.committee_id == self.committee_id:
+            return ""
+        return _(
+            "Gallringsregeln %(rule)s är beslutad av %(rule_committee)s, men e-tjänsten hör "
+            "till %(committee)s. Välj en gallringsregel som %(committee)s har beslutat."
+        ) % {
+            "rule": rule.name,
+            "rule_committee": rule.committee.name,
+            "committee": self.committee.name,
+        }
 
     @cached_property
     def current_version(self) -> "EServiceVersion | None":
@@ -217,7 +257,9 @@ class EServiceVersion(models.Model):
     """One version of an e-service's form. Once published it never changes:
     forms started on it and cases sent on it keep it."""
 
-    eservice = models.ForeignKey(EService, on_delete=models.CASCADE, related_name="versions")
+    eservice = models.ForeignKey(
+        EService, on_delete=models.CASCADE, related_name="versions", verbose_name=_("e-tjänst")
+    )
     number = models.PositiveIntegerField(_("version"))
     form = models.JSONField(_("formulär (JSON)"))
     published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
@@ -229,7 +271,7 @@ class EServiceVersion(models.Model):
             "skickas in. Invånaren får då veta vad som hänt."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapad"))
 
     class Meta:
         verbose_name = _("version")

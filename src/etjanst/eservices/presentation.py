@@ -43,6 +43,31 @@ def receipt_texts(form: FormDefinition, answers: dict[str, Any]) -> list[str]:
     return [r.text for r in form.receipt_texts if condition_holds(r.visible_if, kept)]
 
 
+def labelled_answers(form: FormDefinition, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answers for an export a person reads: each question's label and
+    the text shown for the answer beside its stored code, e.g.
+    {"id": "korkort", "label": "Har du körkort?", "value": "yes", "text": "Ja"};
+    a choice also names each chosen option ("chosen": [{"value", "text"}])."""
+    result = []
+    for summary in summarise(form, answers):
+        for row in summary.rows:
+            question = row.question
+            item: dict[str, Any] = {
+                "id": question.id,
+                "step": summary.step.title,
+                "label": question.label,
+                "value": row.value,
+                "text": row.text,
+            }
+            if question.choices:
+                codes = row.value if isinstance(row.value, list) else [row.value]
+                item["chosen"] = [
+                    {"value": code, "text": question.choice_label(code)} for code in codes if code
+                ]
+            result.append(item)
+    return result
+
+
 def confirmation_email(form: FormDefinition, answers: dict[str, Any]) -> str | None:
     """The address to send the confirmation to: the first e-mail answer."""
     for question in form.questions():

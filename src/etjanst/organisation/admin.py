@@ -14,3 +14,4 @@ class RetentionRuleAdmin(admin.ModelAdmin):
     list_display = ["name", "committee", "decision_reference", "clock", "period_months"]
     list_filter = ["committee", "clock"]
     search_fields = ["name", "decision_reference"]
+    list_select_related = ["committee"]

@@ -7,6 +7,7 @@ The tables keep the names they had in `diarium` and `retention`, where the
 models were first made (moved here to untie the import cycle between
 e-services, cases, the register and purging)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -73,7 +74,24 @@ class RetentionRule(models.Model):
         db_table = "retention_retentionrule"
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.decision_reference})"
+        # The committee and the decision tell apart rules with the same name
+        # (every committee has its "Ärenden i e-tjänster").
+        return f"{self.name} – {self.committee.name} ({self.decision_reference})"
+
+    def clean(self) -> None:
+        if self.pk is None or not self.committee_id:
+            return
+        others = self.eservices.exclude(committee_id=self.committee_id)
+        if others.exists():
+            raise ValidationError(
+                {
+                    "committee": _(
+                        "Regeln används av e-tjänster som hör till en annan nämnd: "
+                        "%(names)s. Byt gallringsregel för dem först."
+                    )
+                    % {"names": ", ".join(sorted(e.name for e in others))}
+                }
+            )
 
     def describe(self) -> str:
         years, months = divmod(self.period_months, 12)

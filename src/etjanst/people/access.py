@@ -23,6 +23,13 @@ def is_staff_member(user) -> bool:
     )
 
 
+def may_use_staff_login(user) -> bool:
+    """Staff with a case role, and admin users (e.g. e-service managers):
+    the one login, with its one-time code and lockout, for both /handlaggning/
+    and /admin/ (etjanst.config.admin)."""
+    return is_staff_member(user) or bool(getattr(user, "is_staff", False) and user.is_active)
+
+
 def _is_global(access: StaffAccess) -> bool:
     return access.role == Role.ADMINISTRATOR and not access.committee_id and not access.eservice_id
 

@@ -32,7 +32,7 @@ class Resident(models.Model):
     )
     given_name = models.CharField(_("förnamn"), max_length=200, blank=True)
     surname = models.CharField(_("efternamn"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("sparad sedan"))
 
     objects = ResidentQuerySet.as_manager()
 
@@ -126,7 +126,8 @@ class StaffLogin(models.Model):
         SUCCESS = "success", _("Inloggad")
         BAD_PASSWORD = "bad_password", _("Fel lösenord")
         BAD_CODE = "bad_code", _("Fel engångskod")
-        LOCKED = "locked", _("Spärrad")
+        LOCKED = "locked", _("Spärrad (kontot från adressen)")
+        ADDRESS_LOCKED = "address_locked", _("Spärrad (adressen)")
         ENROLLED = "enrolled", _("Engångskoder aktiverade")
 
     username = models.CharField(_("användarnamn"), max_length=150, db_index=True)
@@ -138,6 +139,7 @@ class StaffLogin(models.Model):
         verbose_name = _("inloggning")
         verbose_name_plural = _("inloggningar (personal)")
         ordering = ["-at"]
+        indexes = [models.Index(fields=["ip_address", "at"], name="stafflogin_address_at")]
 
     def __str__(self) -> str:
         return f"{self.username} {self.get_outcome_display()}"
@@ -157,14 +159,22 @@ class DataExtract(models.Model):
         READY = "ready", _("Klart")
         FAILED = "failed", _("Misslyckades")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="extracts")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    json_file = models.FileField(upload_to=extract_path, blank=True)
-    pdf_file = models.FileField(upload_to=extract_path, blank=True)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id-nummer")
+    )
+    owner = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="extracts", verbose_name=_("invånare")
+    )
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("begärt"))
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING, verbose_name=_("läge")
+    )
+    json_file = models.FileField(upload_to=extract_path, blank=True, verbose_name=_("JSON-fil"))
+    pdf_file = models.FileField(upload_to=extract_path, blank=True, verbose_name=_("PDF-fil"))
 
     class Meta:
+        verbose_name = _("registerutdrag")
+        verbose_name_plural = _("registerutdrag")
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ import calendar
 import logging
 from datetime import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -122,6 +122,7 @@ def _tombstone(ids: list[int]) -> list[tuple]:
         for c in Case.objects.filter(pk__in=ids).only("receipt_pdf")
         if c.receipt_pdf
     ]
+    files += _drop_extracts(ids)
     Attachment.objects.filter(case_id__in=ids).delete()
     _purge_bookings(ids)
     Message.objects.filter(case_id__in=ids).delete()
@@ -135,7 +136,41 @@ def _tombstone(ids: list[int]) -> list[tuple]:
         owner=None,
         receipt_pdf="",
         assigned_to=None,
+        legal_hold_reason="",
+        # Cases registered before the description came from e-service texts
+        # alone may hold the resident's heading: keep only the e-service's.
+        description=_eservice_description(),
     )
+    return files
+
+
+def _eservice_description():
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce, NullIf
+
+    from etjanst.eservices.models import EService
+
+    text = EService.objects.filter(pk=OuterRef("eservice_id")).annotate(
+        text=Coalesce(NullIf("register_description", models.Value("")), "name")
+    )
+    return Subquery(text.values("text")[:1])
+
+
+def _drop_extracts(ids: list[int]) -> list[tuple]:
+    """Register extracts made earlier (kept a week) hold the purged cases'
+    answers: those of the cases' owners go now; the resident can ask for a
+    new one, which no longer has the purged case."""
+    from etjanst.people.models import DataExtract
+
+    owners = Case.objects.filter(pk__in=ids, owner__isnull=False).values("owner_id")
+    extracts = list(DataExtract.objects.filter(owner_id__in=owners))
+    files = [
+        (field.storage, field.name)
+        for extract in extracts
+        for field in (extract.json_file, extract.pdf_file)
+        if field
+    ]
+    DataExtract.objects.filter(pk__in=[e.pk for e in extracts]).delete()
     return files
 
 

@@ -30,18 +30,26 @@ class Draft(models.Model):
     """A form a logged-in resident saved with Spara to continue later. Private:
     only its owner can see it. Sending it turns it into a Case and deletes it."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="drafts")
-    eservice = models.ForeignKey(EService, on_delete=models.CASCADE, related_name="+")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id-nummer")
+    )
+    owner = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("ägare")
+    )
+    eservice = models.ForeignKey(
+        EService, on_delete=models.CASCADE, related_name="+", verbose_name=_("e-tjänst")
+    )
     version = models.ForeignKey(EServiceVersion, on_delete=models.CASCADE, related_name="+")
-    answers = models.JSONField(default=dict)
-    completed_steps = models.JSONField(default=list)
-    step_number = models.PositiveSmallIntegerField(default=1)
-    upload_owner = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-    saved_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(default=draft_expiry)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(default=dict, verbose_name=_("svar"))
+    completed_steps = models.JSONField(default=list, verbose_name=_("klara steg"))
+    step_number = models.PositiveSmallIntegerField(default=1, verbose_name=_("steg"))
+    upload_owner = models.CharField(max_length=64, verbose_name=_("uppladdningsägare"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("skapat"))
+    saved_at = models.DateTimeField(default=timezone.now, verbose_name=_("sparat"))
+    expires_at = models.DateTimeField(default=draft_expiry, verbose_name=_("tas bort"))
+    reminder_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("påminnelse skickad")
+    )
 
     objects = DraftQuerySet.as_manager()
 

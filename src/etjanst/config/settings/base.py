@@ -48,7 +48,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the staff login's one-time code (etjanst.config.admin).
+    "etjanst.config.admin.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,9 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    # Third-party apps with Swedish names (etjanst.config.apps).
+    "etjanst.config.apps.TasksConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "etjanst.config.apps.TOTPConfig",
     "etjanst.organisation",
     "etjanst.diarium",
     "etjanst.eid",
@@ -142,6 +144,17 @@ if os.environ.get("ETJANST_CACHE") == "database":
         }
     }
 
+# What visitors who are not logged in may send (etjanst.config.throttle):
+# accepted sends per client address, and per e-service from everyone, in a
+# window ("10/h": ten an hour; "" switches a limit off). Counted in the cache
+# above, so set ETJANST_CACHE=database with several web processes.
+ETJANST_RATE_SUBMISSIONS_PER_CLIENT = os.environ.get("ETJANST_RATE_SUBMISSIONS_PER_CLIENT", "10/h")
+ETJANST_RATE_SUBMISSIONS_PER_ESERVICE = os.environ.get(
+    "ETJANST_RATE_SUBMISSIONS_PER_ESERVICE", "300/h"
+)
+ETJANST_RATE_DOCUMENT_REQUESTS = os.environ.get("ETJANST_RATE_DOCUMENT_REQUESTS", "10/h")
+RATELIMIT_USE_CACHE = "default"
+
 # --- Sessions, security ---------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
@@ -183,9 +196,22 @@ AUTH_PASSWORD_VALIDATORS = [
 # Staff log in at /handlaggning/ with a password and a one-time code (TOTP).
 LOGIN_URL = "/handlaggning/logga-in/"
 OTP_TOTP_ISSUER = os.environ.get("ETJANST_MUNICIPALITY_NAME", "Exempelby kommun")
-# Failed logins (password or code) for one username before it is locked for a while.
+# The admin never shows a staff member's one-time code key or its QR code:
+# an administrator resets an app by deleting it (a new one is set up at the
+# next login), never by copying someone's key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Failed logins (password or code) for one username from one address before
+# that username is locked there for a while (people/staff_login.py).
 ETJANST_STAFF_LOCKOUT_ATTEMPTS = int(os.environ.get("ETJANST_STAFF_LOCKOUT_ATTEMPTS", 5))
 ETJANST_STAFF_LOCKOUT_MINUTES = int(os.environ.get("ETJANST_STAFF_LOCKOUT_MINUTES", 15))
+# An address that fails for this many usernames, or this many times in all,
+# within the minutes above is refused for a while (password spraying). Staff
+# behind one shared address (NAT) may need higher values.
+ETJANST_STAFF_ADDRESS_USERNAMES = int(os.environ.get("ETJANST_STAFF_ADDRESS_USERNAMES", 10))
+ETJANST_STAFF_ADDRESS_ATTEMPTS = int(os.environ.get("ETJANST_STAFF_ADDRESS_ATTEMPTS", 30))
+# A username failing this often from anywhere (many addresses) is locked,
+# except from addresses it logged in from in the last 90 days.
+ETJANST_STAFF_ACCOUNT_ATTEMPTS = int(os.environ.get("ETJANST_STAFF_ACCOUNT_ATTEMPTS", 50))
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from etjanst.config.throttle import Limit, Throttled, throttle
 from etjanst.diarium import actions
 from etjanst.diarium.models import DeliveryForm, DocumentRequest
 from etjanst.diarium.queries import PAGE_SIZE, RegisterFilters, public_entry, register_cases
@@ -60,7 +61,15 @@ def register(request):
 _FILTER_KEYS = {"diarienummer", "fran", "till", "namnd", "e-tjanst"}
 
 
+def _request_form_again(request, throttled: Throttled):
+    """Over the limit: the same form with what was written, and when to send."""
+    return _request_form(request, posted=request.POST, errors={}, throttled=throttled)
+
+
 @require_http_methods(["GET", "POST"])
+@throttle(
+    "document-request", Limit("ETJANST_RATE_DOCUMENT_REQUESTS"), on_limited=_request_form_again
+)
 def request_document(request):
     errors, posted = {}, {}
     if request.method == "POST":
@@ -85,6 +94,10 @@ def request_document(request):
             mine = request.session.get(REQUESTS_KEY, [])[-19:]
             request.session[REQUESTS_KEY] = [*mine, made.pk]
             return redirect("portal:document_request_done", request_id=made.pk)
+    return _request_form(request, posted=posted, errors=errors)
+
+
+def _request_form(request, *, posted, errors, throttled: Throttled | None = None):
     return render(
         request,
         "portal/diarium/request.html",
@@ -93,8 +106,9 @@ def request_document(request):
             "posted": posted,
             "key": posted.get("key") or uuid.uuid4(),
             "deliveries": DeliveryForm.choices,
+            "throttled": throttled,
         },
-        status=400 if errors else 200,
+        status=429 if throttled else 400 if errors else 200,
     )
 
 

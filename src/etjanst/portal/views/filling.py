@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from etjanst.bookings.actions import BookingError
 from etjanst.cases.downloads import attachment_response
 from etjanst.cases.models import Attachment, Case
+from etjanst.config.throttle import Limit, by_view_kwarg, throttle
 from etjanst.content.closures import refuse_when_closed
 from etjanst.eid import bankid_login
 from etjanst.eid.contrib.bankid.client import BankIDError
@@ -204,6 +205,14 @@ def _fields(step, answers, raw, errors, visible):
 
 
 @refuse_when_closed
+@throttle(
+    "anonymous-submission",
+    Limit("ETJANST_RATE_SUBMISSIONS_PER_CLIENT"),
+    Limit("ETJANST_RATE_SUBMISSIONS_PER_ESERVICE", key=by_view_kwarg("slug")),
+    # Only a sent case counts (Skicka answers with the receipt); a form sent
+    # back with problems never does.
+    accepted=lambda response: "/kvitto/" in response.get("Location", ""),
+)
 def review(request, slug: str):
     eservice = _eservice(slug)
     if request.method == "POST":

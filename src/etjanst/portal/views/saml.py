@@ -15,6 +15,7 @@ from etjanst.eid import saml_login
 from etjanst.eid.assurance import LOA3
 from etjanst.eid.contrib.saml import sp
 from etjanst.eid.contrib.saml.config import base_url
+from etjanst.eid.contrib.saml.constants import METADATA_CONTENT_TYPE
 from etjanst.eid.registry import eid_methods
 from etjanst.eid.session import safe_next
 from etjanst.eservices.models import EService
@@ -82,7 +83,7 @@ def saml_finish(request):
 @require_GET
 def saml_metadata(request):
     _saml_enabled()
-    return HttpResponse(sp.metadata_xml(base_url(request)), content_type="application/xml")
+    return HttpResponse(sp.metadata_xml(base_url(request)), content_type=METADATA_CONTENT_TYPE)
 
 
 @never_cache

@@ -46,7 +46,7 @@ from saml2.metadata import entity_descriptor, sign_entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT
 from saml2.server import Server
 from saml2.sigver import get_xmlsec_binary, security_context
-from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+from saml2.xmldsig import DIGEST_SHA1, DIGEST_SHA256, SIG_RSA_SHA1, SIG_RSA_SHA256
 
 from etjanst.simulators.bankid.server import TEST_PERSONNUMMER, person_for
 from etjanst.simulators.saml.certs import ensure_certificates
@@ -61,6 +61,7 @@ from etjanst.simulators.saml.framework import (
 )
 
 CANCEL_STATUS = "http://id.elegnamnden.se/status/1.0/cancel"
+WEAK_DIGESTS = {"sha1_signature", "sha1_digest"}
 
 #: What respond() can break on purpose (the tests of the service provider).
 DEFECTS = {
@@ -73,6 +74,8 @@ DEFECTS = {
     "wrong_in_response_to",  # InResponseTo names a request the SP never sent
     "unsolicited",  # no InResponseTo at all
     "no_personnummer",  # the pnr-01 attribute set without personalIdentityNumber
+    "sha1_signature",  # signed with rsa-sha1 and sha1 digests (not allowed by the framework)
+    "sha1_digest",  # rsa-sha256 signature over sha1 digests
     "low_loa",  # a lower level of assurance than the SP asked for
     "replay",  # reuses the assertion ID given as `replay_id`
 }
@@ -430,6 +433,10 @@ class SAMLSimulator:
                     sign_response=True,
                     sign_assertion=True,
                     encrypt_assertion=idp.encrypt and defect != "bad_signature",
+                    # pysaml2 signs with SHA-1 unless told: a real IdP of the
+                    # Swedish eID Framework uses SHA-256.
+                    sign_alg=SIG_RSA_SHA1 if defect == "sha1_signature" else SIG_RSA_SHA256,
+                    digest_alg=DIGEST_SHA1 if defect in WEAK_DIGESTS else DIGEST_SHA256,
                 )
             finally:
                 signer.defect, signer.replay_id = None, None
@@ -457,7 +464,12 @@ class SAMLSimulator:
     def _error(self, pending: Pending, status: str, message: str) -> Answer:
         server = self.server(pending.idp)
         response = server.create_error_response(
-            pending.request_id, pending.acs_url, (status, message), sign=True
+            pending.request_id,
+            pending.acs_url,
+            (status, message),
+            sign=True,
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
         )
         return Answer(
             acs_url=pending.acs_url,

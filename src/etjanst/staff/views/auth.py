@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from etjanst.eid.session import client_ip, safe_next
 from etjanst.people import staff_login
-from etjanst.people.access import is_staff_member
+from etjanst.people.access import is_staff_member, may_use_staff_login
 from etjanst.people.models import StaffLogin
 
 PENDING_KEY = "etjanst_staff_pending"
@@ -42,10 +42,10 @@ def staff_required(view):
     return wrapper
 
 
-def _next(request) -> str:
-    return safe_next(
-        request, request.POST.get("next") or request.GET.get("next"), reverse("staff:inbox")
-    )
+def _next(request, user=None) -> str:
+    # Someone with the admin but no case role (an e-service manager) starts there.
+    start = "admin:index" if user is not None and not is_staff_member(user) else "staff:inbox"
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), reverse(start))
 
 
 @sensitive_post_parameters("password")
@@ -56,26 +56,36 @@ def login_view(request):
         username = request.POST.get("username", "").strip()[:150]
         password = request.POST.get("password", "")
         ip = client_ip(request)
-        if staff_login.is_locked(username):
-            staff_login.record(username, StaffLogin.Outcome.LOCKED, ip)
-            error = _(
-                "För många misslyckade försök. Kontot är spärrat en stund. Försök igen om "
-                "en kvart eller kontakta din administratör."
-            )
+        lock = staff_login.lock_for(username, ip)
+        if lock is not None:
+            staff_login.record(username, lock.value, ip)
+            error = _locked_message(lock)
         else:
             user = auth.authenticate(request, username=username, password=password)
-            if user is None or not is_staff_member(user):
+            if user is None or not may_use_staff_login(user):
                 staff_login.record(username, StaffLogin.Outcome.BAD_PASSWORD, ip)
                 error = _("Fel användarnamn eller lösenord.")
             else:
                 request.session[PENDING_KEY] = {"user": user.pk, "at": time.time()}
                 step = "staff:login_code" if _device(user) else "staff:login_enrol"
-                return redirect(f"{reverse(step)}?{urlencode({'next': _next(request)})}")
+                return redirect(f"{reverse(step)}?{urlencode({'next': _next(request, user)})}")
     return render(
         request,
         "staff/login.html",
         {"error": error, "username": username, "next": _next(request)},
         status=400 if error else 200,
+    )
+
+
+def _locked_message(lock) -> str:
+    if lock is staff_login.Lock.ADDRESS:
+        return _(
+            "För många misslyckade inloggningar från den här adressen. Vänta en kvart och "
+            "försök igen, eller kontakta din administratör."
+        )
+    return _(
+        "För många misslyckade försök. Kontot är spärrat en stund här. Försök igen om "
+        "en kvart eller kontakta din administratör."
     )
 
 
@@ -95,7 +105,7 @@ def _finish(request, user, device):
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     staff_login.record(user.get_username(), StaffLogin.Outcome.SUCCESS, client_ip(request))
-    return redirect(_next(request))
+    return redirect(_next(request, user))
 
 
 def _code_error(request, user) -> str:
@@ -112,10 +122,11 @@ def login_code(request):
         return redirect("staff:login")
     error = ""
     if request.method == "POST":
-        if staff_login.is_locked(user.get_username()):
-            staff_login.record(user.get_username(), StaffLogin.Outcome.LOCKED, client_ip(request))
+        lock = staff_login.lock_for(user.get_username(), client_ip(request))
+        if lock is not None:
+            staff_login.record(user.get_username(), lock.value, client_ip(request))
             request.session.pop(PENDING_KEY, None)
-            messages.error(request, _("För många misslyckade försök. Kontot är spärrat en stund."))
+            messages.error(request, _locked_message(lock))
             return redirect("staff:login")
         if device.verify_token(request.POST.get("code", "").replace(" ", "")):
             return _finish(request, user, device)
@@ -123,7 +134,7 @@ def login_code(request):
     return render(
         request,
         "staff/login_code.html",
-        {"error": error, "next": _next(request)},
+        {"error": error, "next": _next(request, user)},
         status=400 if error else 200,
     )
 
@@ -139,7 +150,7 @@ def login_enrol(request):
         device = TOTPDevice.objects.create(user=user, name=_("Engångskoder"), confirmed=False)
     error = ""
     if request.method == "POST":
-        if staff_login.is_locked(user.get_username()):
+        if staff_login.is_locked(user.get_username(), client_ip(request)):
             request.session.pop(PENDING_KEY, None)
             return redirect("staff:login")
         if device.verify_token(request.POST.get("code", "").replace(" ", "")):
@@ -156,7 +167,7 @@ def login_enrol(request):
         "staff/login_enrol.html",
         {
             "error": error,
-            "next": _next(request),
+            "next": _next(request, user),
             "qr": mark_safe(qr),  # noqa: S308 (segno's own SVG, no user input)
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         },

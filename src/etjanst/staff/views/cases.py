@@ -23,7 +23,7 @@ from etjanst.cases.downloads import attachment_response, receipt_pdf_response
 from etjanst.cases.models import Case, Status
 from etjanst.eid import personnummer as pnr
 from etjanst.eservices.models import EService
-from etjanst.eservices.presentation import summarise
+from etjanst.eservices.presentation import labelled_answers, summarise
 from etjanst.people.access import accesses, case_scope, may_handle, officers_for
 from etjanst.people.models import HANDLES_CASES, StaffAccess
 from etjanst.retention.actions import set_legal_hold
@@ -359,6 +359,8 @@ def export_json(request, case_id: int):
         "status": {"code": case.status.code, "name": case.status.name},
         "sender_name": case.sender_name,
         "answers": case.answers,
+        # The same answers with question labels and option texts beside the codes.
+        "answers_labelled": labelled_answers(case.version.definition, case.answers),
         "signature": case.signature,
         "attachments": [
             {"id": str(a.pk), "name": a.original_name, "size": a.size, "type": a.content_type}

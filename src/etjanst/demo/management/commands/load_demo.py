@@ -32,6 +32,13 @@ class Command(BaseCommand):
                 username=username, password=password, email="admin@exempelby.se"
             )
             self.stdout.write(f"Demo admin created: {username}")
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # /admin/ asks for a one-time code too: the same demo key as the officer's.
+        TOTPDevice.objects.get_or_create(
+            user=User.objects.get(username=username),
+            defaults={"name": "Demo", "key": DEMO_TOTP_KEY, "confirmed": True},
+        )
         self._officer()
         self._mina_sidor()
         self._register()

@@ -33,3 +33,24 @@ ATTRIBUTES = {
     "eidasPersonIdentifier": EIDAS_PERSON_IDENTIFIER,
     "c": COUNTRY,
 }
+
+# Algorithms (Swedish eID Framework, "Deployment Profile", 2.4/6.2: SHA-256
+# and stronger; no MD5, RIPEMD-160 or SHA-1). Offered in our metadata in this
+# order of preference, and the only ones accepted in what an IdP sends.
+DIGEST_ALGORITHMS = (
+    "http://www.w3.org/2001/04/xmlenc#sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384",
+    "http://www.w3.org/2001/04/xmlenc#sha512",
+)
+SIGNATURE_ALGORITHMS = (
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+    "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1",
+    "http://www.w3.org/2007/05/xmldsig-more#sha384-rsa-MGF1",
+    "http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+)
+METADATA_CONTENT_TYPE = "application/samlmetadata+xml"  # RFC 7580-style registration

@@ -14,11 +14,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml, samlp
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, md, saml, samlp
 from saml2.client import Saml2Client
+from saml2.extension.algsupport import DigestMethod, SigningMethod
 from saml2.metadata import entity_descriptor, sign_entity_descriptor
 from saml2.response import StatusError, UnsolicitedResponse
 from saml2.samlp import RequestedAuthnContext
@@ -60,13 +62,60 @@ def client(base: str) -> Saml2Client:
 
 
 def metadata_xml(base: str) -> str:
-    """This SP's metadata, signed with its key."""
+    """This SP's metadata, signed with its key. pysaml2 lists every algorithm
+    the local xmlsec1 knows (md5, ripemd160, SHA-1 …): we list only those the
+    Swedish eID Framework allows, which are also the only ones we accept."""
     conf = sp_config(base)
     descriptor = entity_descriptor(conf)
+    _offer_only_strong_algorithms(descriptor)
     _, signed = sign_entity_descriptor(
         descriptor, None, security_context(conf), SIG_RSA_SHA256, conf.digest_algorithm
     )
     return str(signed)
+
+
+_ALGSUPPORT = "urn:oasis:names:tc:SAML:metadata:algsupport"
+_DSIG = "http://www.w3.org/2000/09/xmldsig#"
+
+
+def _offer_only_strong_algorithms(descriptor) -> None:
+    if descriptor.extensions is None:
+        descriptor.extensions = md.Extensions()
+    descriptor.extensions.extension_elements = [
+        element
+        for element in descriptor.extensions.extension_elements
+        if element.namespace != _ALGSUPPORT
+    ]
+    for algorithm in c.DIGEST_ALGORITHMS:
+        descriptor.extensions.add_extension_element(DigestMethod(algorithm=algorithm))
+    for algorithm in c.SIGNATURE_ALGORITHMS:
+        descriptor.extensions.add_extension_element(SigningMethod(algorithm=algorithm))
+
+
+def weak_algorithms(xml: bytes | str) -> list[str]:
+    """The signature and digest algorithms in a message that the Swedish eID
+    Framework does not allow (every ds:Signature in it, at any depth)."""
+    root = defused_fromstring(xml)
+    weak = []
+    for tag, allowed in (
+        ("SignatureMethod", c.SIGNATURE_ALGORITHMS),
+        ("DigestMethod", c.DIGEST_ALGORITHMS),
+    ):
+        for element in root.iter(f"{{{_DSIG}}}{tag}"):
+            algorithm = element.get("Algorithm", "")
+            if algorithm not in allowed:
+                weak.append(algorithm)
+    return weak
+
+
+def _signature_algorithms(signature) -> list[str]:
+    """A parsed ds:Signature's algorithms (for a decrypted assertion)."""
+    if signature is None or signature.signed_info is None:
+        return []
+    info = signature.signed_info
+    found = [info.signature_method.algorithm] if info.signature_method is not None else []
+    found += [r.digest_method.algorithm for r in info.reference if r.digest_method is not None]
+    return found
 
 
 @dataclass(frozen=True)
@@ -155,6 +204,12 @@ def process_response(
     saml_client = client(base)
     outstanding = {request_id: "/"} if request_id else {}
     try:
+        weak = weak_algorithms(base64.b64decode(encoded, validate=False))
+    except Exception as exc:  # not base64 or not XML: pysaml2 would refuse it too
+        raise Refused("invalid", type(exc).__name__) from exc
+    if weak:
+        raise Refused("weak_algorithm", " ".join(sorted(set(weak)))[:200])
+    try:
         response = saml_client.parse_authn_request_response(
             encoded, BINDING_HTTP_POST, outstanding=outstanding
         )
@@ -166,6 +221,14 @@ def process_response(
 
     message = response.response
     assertion = response.assertion
+    # An encrypted assertion's own signature is only visible now.
+    weak = [
+        algorithm
+        for algorithm in _signature_algorithms(assertion.signature)
+        if algorithm not in c.SIGNATURE_ALGORITHMS + c.DIGEST_ALGORITHMS
+    ]
+    if weak:
+        raise Refused("weak_algorithm", " ".join(sorted(set(weak)))[:200])
     if settings.SAML.get("WANT_ASSERTIONS_ENCRYPTED") and not _was_encrypted(encoded):
         raise Refused("not_encrypted", "the assertion was not encrypted")
     acs = acs_url(base)
@@ -298,7 +361,7 @@ def logout_request(
 def _redirect_signature_ok(saml_client: Saml2Client, entity_id: str, query: dict) -> bool:
     """pysaml2 does not check HTTP-Redirect signatures on what an SP
     receives: check them against the IdP's signing certificates."""
-    if not query.get("Signature") or not query.get("SigAlg"):
+    if not query.get("Signature") or query.get("SigAlg") not in c.SIGNATURE_ALGORITHMS:
         return False
     keys = ("SAMLRequest", "SAMLResponse", "RelayState", "SigAlg", "Signature")
     message = {key: query[key] for key in keys if key in query}
