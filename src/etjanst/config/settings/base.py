@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/etjanst
 BASE_DIR = Path(os.environ.get("ETJANST_BASE_DIR", PACKAGE_DIR.parents[1]))
-VAR_DIR = Path(os.environ.get("ETJANST_VAR_DIR", BASE_DIR / "var"))
+# Where the SQLite database, uploaded files, static files and caches live:
+# `var/` in a checkout; installed with `pip install .`, BASE_DIR would be the
+# virtualenv's lib/, so /var/lib/etjanst instead (ETJANST_VAR_DIR overrides both).
+_IN_CHECKOUT = (BASE_DIR / "pyproject.toml").is_file()
+VAR_DIR = Path(
+    os.environ.get("ETJANST_VAR_DIR")
+    or (BASE_DIR / "var" if _IN_CHECKOUT else Path("/var/lib/etjanst"))
+)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -73,9 +80,14 @@ INSTALLED_APPS = [
     "etjanst.staff",
     "etjanst.portal",
     "etjanst.content",
+    "etjanst.operations",
 ]
 
 MIDDLEWARE = [
+    # First: time and log every request; then answer probes before the HTTPS
+    # redirect and the Host check (etjanst/operations/probes.py).
+    "etjanst.operations.requestlog.RequestLogMiddleware",
+    "etjanst.operations.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "etjanst.portal.middleware.RequestSizeLimitMiddleware",
@@ -218,7 +230,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ETJANST_MAX_REQUEST_SIZE = int(os.environ.get("ETJANST_MAX_REQUEST_SIZE", 60 * 1024 * 1024))
 
 # --- E-mail ---------------------------------------------------------------
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Django's SMTP backend, counting sent and failed e-mails for the metrics.
+EMAIL_BACKEND = "etjanst.operations.mail.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -292,19 +305,32 @@ ETJANST_MUNICIPALITY = {
 # The platform's own address, for links in e-mails (no trailing slash).
 ETJANST_SITE_URL = os.environ.get("ETJANST_SITE_URL", "http://localhost:8000").rstrip("/")
 
+# --- Operations: logs and metrics (docs/operations.md) ---------------------
+# The bearer token Prometheus sends to scrape /metrics; empty: no metrics.
+ETJANST_METRICS_TOKEN = os.environ.get("ETJANST_METRICS_TOKEN", "")
+# json: one JSON object a line (production); plain: text for a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"personnummer": {"()": "etjanst.eid.log_redaction.RedactPersonnummer"}},
+    "formatters": {
+        "json": {"()": "etjanst.operations.logs.JsonFormatter"},
+        "plain": {"()": "etjanst.operations.logs.PlainFormatter"},
+    },
+    "filters": {
+        "personnummer": {"()": "etjanst.eid.log_redaction.RedactPersonnummer"},
+        "request_id": {"()": "etjanst.operations.logs.RequestIdFilter"},
+        "one_line": {"()": "etjanst.operations.logs.OneLineForKnownFailures"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["personnummer"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in {"json", "plain"} else "json",
+            "filters": ["one_line", "request_id", "personnummer"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},
         # Pillow logs image metadata (EXIF: names, places) at DEBUG: never.
@@ -312,5 +338,14 @@ LOGGING = {
         # pysaml2 logs identities and messages at INFO and DEBUG: never a personnummer in a log.
         "saml2": {"level": "WARNING"},
         "xmlschema": {"level": "WARNING"},
+        # WeasyPrint writes ~7 INFO lines per PDF (fonts, steps): only its warnings.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # boto (object storage) logs every request at INFO/DEBUG.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
     },
 }

@@ -1,0 +1,27 @@
+"""`etjanst worker`: django-tasks-db's `db_worker`, and, with --metrics-port
+(or ETJANST_WORKER_METRICS_PORT), this worker's counters (e-mails sent and
+failed, BankID is web-only) for Prometheus on that port. The queue itself is
+measured by the web's /metrics, from the database."""
+
+import os
+
+from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
+from prometheus_client import start_http_server
+
+
+class Command(DBWorkerCommand):
+    help = "Run background tasks (db_worker), optionally serving metrics on a port."
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=int(os.environ.get("ETJANST_WORKER_METRICS_PORT") or 0),
+            help="Serve Prometheus metrics on this port (0: off).",
+        )
+
+    def handle(self, *args, metrics_port: int = 0, **options) -> None:
+        if metrics_port:
+            start_http_server(metrics_port)
+        return super().handle(*args, **options)

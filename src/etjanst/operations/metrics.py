@@ -1,0 +1,98 @@
+"""Prometheus metrics (prometheus-client).
+
+Counters and histograms live in the process that counts them; with several
+gunicorn workers set PROMETHEUS_MULTIPROC_DIR (the container image does) and
+the scrape adds them up. The queue is read from the database at scrape time,
+so every web process answers the same numbers and the request path pays
+nothing for it. Labels are few and bounded: never an id, a path or a person."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+
+REQUESTS = Counter(
+    "etjanst_http_requests_total",
+    "HTTP requests answered, by method, route and status class.",
+    ["method", "route", "status"],
+)
+LATENCY = Histogram(
+    "etjanst_http_request_duration_seconds",
+    "Time from the first middleware to the response, by route.",
+    ["route"],
+    buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+SUBMISSIONS = Counter("etjanst_submissions_total", "Cases received (sent in by residents).")
+EMAILS = Counter(
+    "etjanst_emails_total", "E-mails handed to the mail relay, by outcome.", ["outcome"]
+)
+BANKID_ORDERS = Counter(
+    "etjanst_bankid_orders_total",
+    "BankID orders, by kind (auth, sign) and outcome (started, complete, failed, error).",
+    ["kind", "outcome"],
+)
+
+
+class QueueCollector:
+    """Background tasks waiting for a worker: how many, and how long the
+    oldest has waited (a stuck or missing worker shows as a growing age)."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.ready()
+        summary = waiting.aggregate(oldest=Min("enqueued_at"))
+        count = waiting.count()
+        oldest = summary["oldest"]
+        age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+        yield GaugeMetricFamily(
+            "etjanst_task_queue_length", "Background tasks ready and waiting.", value=count
+        )
+        yield GaugeMetricFamily(
+            "etjanst_task_queue_oldest_age_seconds",
+            "Seconds the oldest waiting task has waited (0 when none waits).",
+            value=max(age, 0.0),
+        )
+        failed = DBTaskResult.objects.failed().count()
+        yield GaugeMetricFamily(
+            "etjanst_task_failed", "Failed task results kept (see admin).", value=failed
+        )
+
+
+def render(*, with_queue: bool = True) -> tuple[bytes, str]:
+    """The exposition text for a scrape: this process's (or, in multiprocess
+    mode, all processes') counters, and the queue read from the database."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    text = generate_latest(registry)
+    if with_queue:
+        queue = CollectorRegistry()
+        queue.register(QueueCollector())
+        text += generate_latest(queue)
+    return text, CONTENT_TYPE_LATEST
+
+
+@receiver(post_save, sender="cases.Case", dispatch_uid="etjanst.operations.submissions")
+def count_submission(sender, instance, created: bool, **kwargs) -> None:
+    """A case row is created once, when a resident sends the form in."""
+    if created:
+        transaction.on_commit(SUBMISSIONS.inc)
