@@ -86,7 +86,9 @@ def test_check_deploy_warns_while_the_demo_municipality_is_in_place(settings):
 
 
 @pytest.mark.django_db
-def test_bankid_with_missing_certificates_gives_a_kind_message_not_a_500(settings, client, tmp_path):
+def test_bankid_with_missing_certificates_gives_a_kind_message_not_a_500(
+    settings, client, tmp_path
+):
     settings.ETJANST_EID_METHODS = ["bankid"]
     settings.BANKID = {
         **settings.BANKID,

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "etjanst.portal.middleware.RequestSizeLimitMiddleware",
+    "etjanst.operations.storage.StorageUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "etjanst.portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -222,6 +223,43 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files in an S3-compatible object store (MinIO, Ceph, Garage, AWS, a cloud
+# provider's) through django-storages, when S3_BUCKET is set: uploads,
+# receipts, register extracts, masked copies. The bucket stays private: every
+# download is streamed through a view that checks who asks (never a bucket
+# URL). Keys may also come from the usual AWS variables or a pod's role.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    from botocore.config import Config as _BotoConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Path-style addresses work with every S3-compatible store.
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "object_parameters": (
+                {"ServerSideEncryption": os.environ["S3_SERVER_SIDE_ENCRYPTION"]}
+                if os.environ.get("S3_SERVER_SIDE_ENCRYPTION")
+                else {}
+            ),
+            # A store that is down fails an upload in seconds, not minutes.
+            "client_config": _BotoConfig(
+                connect_timeout=float(os.environ.get("S3_CONNECT_TIMEOUT", 5)),
+                read_timeout=float(os.environ.get("S3_READ_TIMEOUT", 30)),
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        },
+    }
 # Uploads larger than this are written to a temporary file, not kept in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest request body the platform accepts at all (per-question and

@@ -1,0 +1,52 @@
+"""The counters an operator watches move when the thing happens."""
+
+import pytest
+from django.core.mail import EmailMessage
+from django.urls import reverse
+from prometheus_client import REGISTRY
+
+from tests.factories import EServiceFactory
+from tests.filling import post_step, start, submit
+
+from .conftest import free_port
+
+
+def sample(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_in_case_counts_one_submission(client):
+    step = {
+        "id": "a",
+        "title": "A",
+        "questions": [{"id": "namn", "type": "short_text", "label": "Namn"}],
+    }
+    eservice = EServiceFactory(form={"steps": [step]})
+    before = sample("etjanst_submissions_total")
+    start(client, eservice)
+    post_step(client, eservice, 1, {"q_namn": "Test"})
+    submit(client, eservice)
+    assert sample("etjanst_submissions_total") == before + 1
+
+
+def test_a_mail_relay_that_is_down_counts_failed_emails(settings, mailbox):
+    settings.EMAIL_BACKEND = "etjanst.operations.mail.EmailBackend"
+    sent = sample("etjanst_emails_total", outcome="sent")
+    EmailMessage("Kvitto", "Hej", to=["a@example.se"]).send()
+    assert sample("etjanst_emails_total", outcome="sent") == sent + 1
+
+    settings.EMAIL_PORT = free_port()  # nothing listens
+    failed = sample("etjanst_emails_total", outcome="failed")
+    with pytest.raises(OSError):
+        EmailMessage("Kvitto", "Hej", to=["a@example.se"]).send()
+    assert sample("etjanst_emails_total", outcome="failed") == failed + 1
+
+
+@pytest.mark.django_db
+def test_bankid_orders_are_counted_by_outcome(client, settings, bankid_simulator):
+    settings.BANKID = bankid_simulator.client_settings(timeout=2.0)
+    settings.ETJANST_EID_METHODS = ["bankid"]
+    started = sample("etjanst_bankid_orders_total", kind="auth", outcome="started")
+    client.post(reverse("portal:bankid_start"), {"device": "other"})
+    assert sample("etjanst_bankid_orders_total", kind="auth", outcome="started") == started + 1
