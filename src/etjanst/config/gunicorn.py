@@ -39,6 +39,16 @@ logconfig_dict = {
 }
 
 
+def on_starting(server) -> None:
+    """A fresh metrics directory: counters of a previous run must not count."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
 def child_exit(server, worker) -> None:
     """With several workers, prometheus-client keeps each one's counters in
     PROMETHEUS_MULTIPROC_DIR; a worker that exits must be marked dead."""

@@ -27,6 +27,9 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+if _folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(_folder, exist_ok=True)  # prometheus-client writes there from the first metric
+
 REQUESTS = Counter(
     "etjanst_http_requests_total",
     "HTTP requests answered, by method, route and status class.",

@@ -1,12 +1,13 @@
 """`etjanst worker`: django-tasks-db's `db_worker`, and, with --metrics-port
-(or ETJANST_WORKER_METRICS_PORT), this worker's counters (e-mails sent and
-failed, BankID is web-only) for Prometheus on that port. The queue itself is
-measured by the web's /metrics, from the database."""
+(or ETJANST_WORKER_METRICS_PORT), this worker's own counters (e-mails sent
+and failed) for Prometheus on that port. The queue itself is measured by the
+web's /metrics, from the database."""
 
 import os
 
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
-from prometheus_client import start_http_server
+from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector
 
 
 class Command(DBWorkerCommand):
@@ -23,5 +24,11 @@ class Command(DBWorkerCommand):
 
     def handle(self, *args, metrics_port: int = 0, **options) -> None:
         if metrics_port:
-            start_http_server(metrics_port)
+            registry = REGISTRY
+            if folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+                # The image sets it for gunicorn; one worker process reads its own files.
+                os.makedirs(folder, exist_ok=True)
+                registry = CollectorRegistry()
+                MultiProcessCollector(registry)
+            start_http_server(metrics_port, registry=registry)
         return super().handle(*args, **options)
