@@ -1,10 +1,15 @@
 """The counters an operator watches move when the thing happens."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 from prometheus_client import REGISTRY
 
+from etjanst.operations import metrics
 from tests.factories import EServiceFactory
 from tests.filling import post_step, start, submit
 
@@ -50,3 +55,19 @@ def test_bankid_orders_are_counted_by_outcome(client, settings, bankid_simulator
     started = sample("etjanst_bankid_orders_total", kind="auth", outcome="started")
     client.post(reverse("portal:bankid_start"), {"device": "other"})
     assert sample("etjanst_bankid_orders_total", kind="auth", outcome="started") == started + 1
+
+
+@pytest.mark.django_db
+def test_the_scrape_reports_the_waiting_tasks_and_how_long_the_oldest_has_waited(time_machine):
+    time_machine.move_to("2026-12-07 08:00:00+00:00", tick=False)
+    common = {"args_kwargs": {"args": [], "kwargs": {}}, "backend_name": "default"}
+    DBTaskResult.objects.create(task_path="a", run_after=get_date_max(), **common)
+    retry = timezone.now() - timedelta(minutes=2)  # a retry due since 07:58
+    DBTaskResult.objects.create(task_path="b", run_after=retry, **common)
+    later = timezone.now() + timedelta(hours=1)  # not due yet: not waiting
+    DBTaskResult.objects.create(task_path="c", run_after=later, **common)
+    time_machine.move_to("2026-12-07 08:00:30+00:00", tick=False)
+
+    text = metrics.render()[0].decode()
+    assert "etjanst_task_queue_length 2.0" in text
+    assert "etjanst_task_queue_oldest_age_seconds 150.0" in text

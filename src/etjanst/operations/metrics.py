@@ -12,10 +12,11 @@ import os
 from collections.abc import Iterator
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Count, Min, Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -57,12 +58,16 @@ class QueueCollector:
     oldest has waited (a stuck or missing worker shows as a growing age)."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from django_tasks_db.models import DBTaskResult
-
         waiting = DBTaskResult.objects.ready()
-        summary = waiting.aggregate(oldest=Min("enqueued_at"))
-        count = waiting.count()
-        oldest = summary["oldest"]
+        # A task waits from when it may run: its run_after (a retry an hour
+        # later), or, without one, from when it was queued.
+        summary = waiting.aggregate(
+            count=Count("id"),
+            queued=Min("enqueued_at", filter=Q(run_after=get_date_max())),
+            due=Min("run_after", filter=~Q(run_after=get_date_max())),
+        )
+        count = summary["count"]
+        oldest = min((t for t in (summary["queued"], summary["due"]) if t), default=None)
         age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
         yield GaugeMetricFamily(
             "etjanst_task_queue_length", "Background tasks ready and waiting.", value=count

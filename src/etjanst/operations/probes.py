@@ -17,6 +17,7 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django_tasks_db.models import DBTaskResult
 
 from . import metrics
 
@@ -39,8 +40,6 @@ def readiness() -> dict[str, str]:
         logger.warning("Readiness: database unavailable (%s)", type(exc).__name__)
     if checks["database"] == "ok":
         try:
-            from django_tasks_db.models import DBTaskResult
-
             DBTaskResult.objects.ready().exists()
             checks["queue"] = "ok"
         except Exception as exc:
