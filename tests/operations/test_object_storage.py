@@ -69,9 +69,13 @@ class S3Server:
 def s3_server():
     server = S3Server()
     server.start()
-    server.client().create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"}
-    )
+    client = server.client()
+    try:  # moto's state lives in this process: another module may have made it
+        client.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"}
+        )
+    except client.exceptions.BucketAlreadyOwnedByYou:
+        pass
     yield server
     server.stop()
 
