@@ -57,7 +57,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp_path / "gunicorn.log"
-        env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "1"}
+        env = {"GUNICORN_WORKERS": "1", **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [

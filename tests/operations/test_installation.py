@@ -3,15 +3,17 @@ outside the virtualenv, one daily command that also prunes task results."""
 
 import subprocess
 import sys
+import time
 import tomllib
 from datetime import timedelta
 
+import httpx
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from .conftest import ROOT, production_env
+from .conftest import ROOT, free_port, production_env
 
 
 def test_pyproject_installs_the_etjanst_command():
@@ -74,3 +76,27 @@ def test_run_daily_prunes_old_task_results_and_keeps_recent_and_failed_ones():
     left = set(DBTaskResult.objects.values_list("id", flat=True))
     assert old.id not in left
     assert {recent.id, failed.id, waiting.id} <= left
+
+
+def test_a_worker_serves_its_metrics_on_the_port_it_is_given(installation, tmp_path):
+    port = free_port()
+    env = production_env(installation, PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "etjanst", "worker", "--metrics-port", str(port), "--interval", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/", timeout=1).text
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the worker's metrics never answered"
+                time.sleep(0.3)
+        assert "etjanst_emails_total" in text
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

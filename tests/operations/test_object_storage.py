@@ -1,6 +1,8 @@
 """Files in an S3-compatible object store (django-storages), tested against
 moto's S3 server on a free local port: the real S3 protocol over HTTP."""
 
+import contextlib
+
 import boto3
 import pytest
 from django.apps import apps
@@ -70,12 +72,11 @@ def s3_server():
     server = S3Server()
     server.start()
     client = server.client()
-    try:  # moto's state lives in this process: another module may have made it
+    # moto's state lives in this process: another module may have made it.
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
         client.create_bucket(
             Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"}
         )
-    except client.exceptions.BucketAlreadyOwnedByYou:
-        pass
     yield server
     server.stop()
 

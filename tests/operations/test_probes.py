@@ -120,3 +120,20 @@ def test_metrics_need_the_token_and_count_requests_and_the_queue(installation, s
     assert "etjanst_http_request_duration_seconds_bucket" in text
     assert "etjanst_task_queue_length 0.0" in text
     assert "etjanst_task_queue_oldest_age_seconds 0.0" in text
+
+
+def test_with_several_gunicorn_workers_a_scrape_adds_up_every_workers_counts(
+    installation, start_server, tmp_path
+):
+    env = production_env(
+        installation, GUNICORN_WORKERS="3", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics")
+    )
+    server = start_server(env)
+    for _ in range(12):  # a new connection each: spread over the workers
+        assert httpx.get(server.url + "/tillganglighet/", headers=HOST).status_code == 200
+    scrape = httpx.get(
+        server.url + "/metrics", headers={"Authorization": "Bearer metrics-test-token"}
+    ).text
+    line = 'etjanst_http_requests_total{method="GET",route="portal:accessibility",status="2xx"}'
+    assert f"{line} 12.0" in scrape
+    assert len(list((tmp_path / "metrics").glob("counter_*.db"))) >= 2

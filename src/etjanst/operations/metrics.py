@@ -52,6 +52,14 @@ BANKID_ORDERS = Counter(
     ["kind", "outcome"],
 )
 
+# Known label values start at 0, so that rate() and alerts see them before
+# the first failure (Prometheus' advice for counters with labels).
+for _outcome in ("sent", "failed"):
+    EMAILS.labels(_outcome)
+for _kind in ("auth", "sign"):
+    for _outcome in ("started", "complete", "failed", "error"):
+        BANKID_ORDERS.labels(_kind, _outcome)
+
 
 class QueueCollector:
     """Background tasks waiting for a worker: how many, and how long the
