@@ -9,6 +9,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etjanst.config.settings.production")
+    if folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # prometheus-client writes there from the first metric any app defines.
+        os.makedirs(folder, exist_ok=True)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["etjanst", *sys.argv[1:]])

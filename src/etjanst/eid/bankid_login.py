@@ -14,12 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from etjanst.operations.metrics import BANKID_ORDERS
-
 from .base import EIDMethod
 from .contrib.bankid.client import BankIDClient, BankIDError
 from .contrib.bankid.messages import message_for
 from .contrib.bankid.qr import autostart_url, qr_content, qr_svg
+from .metrics import BANKID_ORDERS
 from .person import Person
 from .registry import eid_methods
 from .session import client_ip, current_person, login

@@ -28,9 +28,6 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
-if _folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.makedirs(_folder, exist_ok=True)  # prometheus-client writes there from the first metric
-
 REQUESTS = Counter(
     "etjanst_http_requests_total",
     "HTTP requests answered, by method, route and status class.",
@@ -46,19 +43,11 @@ SUBMISSIONS = Counter("etjanst_submissions_total", "Cases received (sent in by r
 EMAILS = Counter(
     "etjanst_emails_total", "E-mails handed to the mail relay, by outcome.", ["outcome"]
 )
-BANKID_ORDERS = Counter(
-    "etjanst_bankid_orders_total",
-    "BankID orders, by kind (auth, sign) and outcome (started, complete, failed, error).",
-    ["kind", "outcome"],
-)
 
 # Known label values start at 0, so that rate() and alerts see them before
 # the first failure (Prometheus' advice for counters with labels).
 for _outcome in ("sent", "failed"):
     EMAILS.labels(_outcome)
-for _kind in ("auth", "sign"):
-    for _outcome in ("started", "complete", "failed", "error"):
-        BANKID_ORDERS.labels(_kind, _outcome)
 
 
 class QueueCollector:
