@@ -2,6 +2,7 @@
 moto's S3 server on a free local port: the real S3 protocol over HTTP."""
 
 import contextlib
+import importlib
 
 import boto3
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
 from etjanst.cases.models import Attachment, Case
+from etjanst.config.settings import base as base_settings
 from tests.factories import EServiceFactory
 from tests.files import PNG_BYTES
 from tests.filling import post_step, start, submit
@@ -82,31 +84,25 @@ def s3_server():
 
 
 @pytest.fixture
-def object_storage(settings, s3_server):
-    """The settings an operator gets with S3_BUCKET and S3_ENDPOINT_URL set."""
-    from botocore.config import Config
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": s3_server.url,
-                "region_name": "eu-north-1",
-                "access_key": "testing",
-                "secret_key": "testing",
-                "addressing_style": "path",
-                "signature_version": "s3v4",
-                "default_acl": "private",
-                "file_overwrite": False,
-                "client_config": Config(
-                    connect_timeout=1, read_timeout=5, retries={"max_attempts": 2}
-                ),
-            },
-        },
-    }
+def object_storage(settings, s3_server, monkeypatch):
+    """The storage settings/base.py makes when an operator sets S3_BUCKET and
+    S3_ENDPOINT_URL (the settings module read again with that environment)."""
+    for name, value in {
+        "S3_BUCKET": BUCKET,
+        "S3_ENDPOINT_URL": s3_server.url,
+        "S3_REGION": "eu-north-1",
+        "S3_ACCESS_KEY_ID": "testing",
+        "S3_SECRET_ACCESS_KEY": "testing",
+        "S3_CONNECT_TIMEOUT": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    storage = importlib.reload(base_settings).STORAGES["default"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["default_acl"] == "private"
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
     yield s3_server
+    monkeypatch.undo()
+    importlib.reload(base_settings)
     s3_server.stop()
     s3_server.start()  # for the next test, whatever this one did
 
