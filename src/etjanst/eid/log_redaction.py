@@ -27,7 +27,7 @@ _formatter = logging.Formatter()
 
 class RedactPersonnummer(logging.Filter):
     """Masks the message and the exception text (`DisallowedHost: Invalid
-    HTTP_HOST header: '19121212-1212'` printed one unmasked); the formatter
+    HTTP_HOST header: '19410519-9121'` printed one unmasked); the formatter
     then uses the masked exc_text instead of formatting the exception again."""
 
     def filter(self, record: logging.LogRecord) -> bool:
