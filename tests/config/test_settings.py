@@ -32,8 +32,22 @@ def manage(*args, env):
     )
 
 
-def test_check_deploy_passes_without_warnings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+def test_check_deploy_passes_without_warnings(tmp_path):
+    # A municipality's own values and BankID certificates (checked to exist).
+    certs = {}
+    for variable in ("BANKID_CLIENT_CERT", "BANKID_CLIENT_KEY", "BANKID_CA_CERT"):
+        certs[variable] = str(tmp_path / f"{variable.lower()}.pem")
+        Path(certs[variable]).write_text("PEM")
+    env = {
+        **PRODUCTION_ENV,
+        **certs,
+        "ETJANST_MUNICIPALITY_NAME": "Storsjö kommun",
+        "ETJANST_MUNICIPALITY_EMAIL": "kontakt@storsjo.se",
+        "ETJANST_MUNICIPALITY_PHONE": "063-14 30 00",
+        "ETJANST_MUNICIPALITY_WEBSITE": "https://www.storsjo.se",
+        "DEFAULT_FROM_EMAIL": "Storsjö kommun <e-tjanster@storsjo.se>",
+    }
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -18,7 +18,7 @@ def shown_models():
 
 
 # Words that are the same in Swedish as the code name they come from.
-SAME_IN_SWEDISH = {"status", "version", "personnummer", "Diarium", "id", "ID"}
+SAME_IN_SWEDISH = {"status", "version", "personnummer", "Diarium", "Organisation", "id", "ID"}
 
 
 def labels(model) -> dict[str, object]:

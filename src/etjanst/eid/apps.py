@@ -7,5 +7,5 @@ class EIDConfig(AppConfig):
     verbose_name = _("E-legitimation")
 
     def ready(self) -> None:
-        # Registers the BankID method and the SAML e-IDs.
-        from . import bankid_login, saml_login  # noqa: F401
+        # Registers the BankID method, the SAML e-IDs and their deploy checks.
+        from . import bankid_login, checks, saml_login  # noqa: F401

@@ -19,6 +19,7 @@ from .base import EIDMethod
 from .contrib.bankid.client import BankIDClient, BankIDError
 from .contrib.bankid.messages import message_for
 from .contrib.bankid.qr import autostart_url, qr_content, qr_svg
+from .metrics import BANKID_ORDERS
 from .person import Person
 from .registry import eid_methods
 from .session import client_ip, current_person, login
@@ -50,6 +51,16 @@ class PollResult:
     next_url: str = ""
 
 
+class BankIDUnavailable(BankIDError):
+    """BankID is switched on but cannot be reached as configured (a missing or
+    unreadable certificate): no retry helps, the operator must act."""
+
+    message = gettext_lazy(
+        "Det går inte att logga in med BankID just nu. Försök igen senare eller välj en annan "
+        "e-legitimation."
+    )
+
+
 _clients: dict[tuple, BankIDClient] = {}
 
 
@@ -57,7 +68,16 @@ def client() -> BankIDClient:
     """One client (and connection pool) per process and configuration."""
     key = tuple(sorted(settings.BANKID.items()))
     if key not in _clients:
-        _clients[key] = BankIDClient.from_settings()
+        try:
+            _clients[key] = BankIDClient.from_settings()
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            logger.error(
+                "BankID is misconfigured, check BANKID_CLIENT_CERT, BANKID_CLIENT_KEY and "
+                "BANKID_CA_CERT (%s: %s)",
+                type(exc).__name__,
+                getattr(exc, "filename", None) or exc,
+            )
+            raise BankIDUnavailable("internalError", "configuration") from exc
     return _clients[key]
 
 
@@ -82,15 +102,21 @@ def start_order(
     return_url = None
     if same_device:
         return_url = request.build_absolute_uri(reverse("portal:bankid_return")) + f"?nonce={nonce}"
-    if sign is None:
-        order = client().auth(end_user_ip=ip, return_url=return_url)
-    else:
-        order = client().sign(
-            end_user_ip=ip,
-            user_visible_data=sign["text"],
-            user_non_visible_data=sign["digest"].encode(),
-            return_url=return_url,
-        )
+    kind = "sign" if sign else "auth"
+    try:
+        if sign is None:
+            order = client().auth(end_user_ip=ip, return_url=return_url)
+        else:
+            order = client().sign(
+                end_user_ip=ip,
+                user_visible_data=sign["text"],
+                user_non_visible_data=sign["digest"].encode(),
+                return_url=return_url,
+            )
+    except BankIDError:
+        BANKID_ORDERS.labels(kind, "error").inc()
+        raise
+    BANKID_ORDERS.labels(kind, "started").inc()
     state = {
         "kind": "sign" if sign else "auth",
         "context": sign["context"] if sign else {},
@@ -124,9 +150,12 @@ def poll(request: HttpRequest) -> PollResult:
         try:
             result = client().collect(order["order_ref"])
         except BankIDError as exc:
+            BANKID_ORDERS.labels(order.get("kind", "auth"), "error").inc()
             logger.warning("BankID collect failed: %s", exc.error_code)
             rfa, text = message_for(error_code=exc.error_code, same_device=order["same_device"])
             return _failed(request, order, rfa, text)
+        if result.status in {"complete", "failed"}:
+            BANKID_ORDERS.labels(order.get("kind", "auth"), result.status).inc()
         if result.status == "complete" and order.get("kind") == "sign":
             return _signed(request, order, result.completion_data)
         if result.status == "complete":

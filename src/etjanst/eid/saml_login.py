@@ -8,6 +8,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -45,6 +46,8 @@ class SAMLMethod(EIDMethod):
         english = (get_language() or "sv").startswith("en")
         options = []
         for idp in identity_providers():
+            if idp.metadata_file and not Path(idp.metadata_file).is_file():
+                continue  # misconfigured: never offer a login that cannot work
             name = (idp.name_en if english else "") or idp.name
             description = (idp.description_en if english else "") or idp.description
             if not description:

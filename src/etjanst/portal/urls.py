@@ -105,5 +105,4 @@ urlpatterns = [
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("personuppgifter/", pages.personal_data, name="personal_data"),
     path("tema.css", pages.theme_css, name="theme_css"),
-    path("halsa/", pages.health, name="health"),
 ]

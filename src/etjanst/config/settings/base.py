@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/etjanst
 BASE_DIR = Path(os.environ.get("ETJANST_BASE_DIR", PACKAGE_DIR.parents[1]))
-VAR_DIR = Path(os.environ.get("ETJANST_VAR_DIR", BASE_DIR / "var"))
+# Where the SQLite database, uploaded files, static files and caches live:
+# `var/` in a checkout; installed with `pip install .`, BASE_DIR would be the
+# virtualenv's lib/, so /var/lib/etjanst instead (ETJANST_VAR_DIR overrides both).
+_IN_CHECKOUT = (BASE_DIR / "pyproject.toml").is_file()
+VAR_DIR = Path(
+    os.environ.get("ETJANST_VAR_DIR")
+    or (BASE_DIR / "var" if _IN_CHECKOUT else Path("/var/lib/etjanst"))
+)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -77,12 +84,18 @@ INSTALLED_APPS = [
     "etjanst.staff",
     "etjanst.portal",
     "etjanst.content",
+    "etjanst.operations",
 ]
 
 MIDDLEWARE = [
+    # First: time and log every request; then answer probes before the HTTPS
+    # redirect and the Host check (etjanst/operations/probes.py).
+    "etjanst.operations.requestlog.RequestLogMiddleware",
+    "etjanst.operations.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "etjanst.portal.middleware.RequestSizeLimitMiddleware",
+    "etjanst.operations.storage.StorageUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "etjanst.portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,6 +251,43 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files in an S3-compatible object store (MinIO, Ceph, Garage, AWS, a cloud
+# provider's) through django-storages, when S3_BUCKET is set: uploads,
+# receipts, register extracts, masked copies. The bucket stays private: every
+# download is streamed through a view that checks who asks (never a bucket
+# URL). Keys may also come from the usual AWS variables or a pod's role.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    from botocore.config import Config as _BotoConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Path-style addresses work with every S3-compatible store.
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "object_parameters": (
+                {"ServerSideEncryption": os.environ["S3_SERVER_SIDE_ENCRYPTION"]}
+                if os.environ.get("S3_SERVER_SIDE_ENCRYPTION")
+                else {}
+            ),
+            # A store that is down fails an upload in seconds, not minutes.
+            "client_config": _BotoConfig(
+                connect_timeout=float(os.environ.get("S3_CONNECT_TIMEOUT", 5)),
+                read_timeout=float(os.environ.get("S3_READ_TIMEOUT", 30)),
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        },
+    }
 # Uploads larger than this are written to a temporary file, not kept in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest request body the platform accepts at all (per-question and
@@ -246,7 +296,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ETJANST_MAX_REQUEST_SIZE = int(os.environ.get("ETJANST_MAX_REQUEST_SIZE", 60 * 1024 * 1024))
 
 # --- E-mail ---------------------------------------------------------------
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Django's SMTP backend, counting sent and failed e-mails for the metrics.
+EMAIL_BACKEND = "etjanst.operations.mail.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -320,19 +371,32 @@ ETJANST_MUNICIPALITY = {
 # The platform's own address, for links in e-mails (no trailing slash).
 ETJANST_SITE_URL = os.environ.get("ETJANST_SITE_URL", "http://localhost:8000").rstrip("/")
 
+# --- Operations: logs and metrics (docs/operations.md) ---------------------
+# The bearer token Prometheus sends to scrape /metrics; empty: no metrics.
+ETJANST_METRICS_TOKEN = os.environ.get("ETJANST_METRICS_TOKEN", "")
+# json: one JSON object a line (production); plain: text for a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"personnummer": {"()": "etjanst.eid.log_redaction.RedactPersonnummer"}},
+    "formatters": {
+        "json": {"()": "etjanst.operations.logs.JsonFormatter"},
+        "plain": {"()": "etjanst.operations.logs.PlainFormatter"},
+    },
+    "filters": {
+        "personnummer": {"()": "etjanst.eid.log_redaction.RedactPersonnummer"},
+        "request_id": {"()": "etjanst.operations.logs.RequestIdFilter"},
+        "one_line": {"()": "etjanst.operations.logs.OneLineForKnownFailures"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["personnummer"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in {"json", "plain"} else "json",
+            "filters": ["one_line", "request_id", "personnummer"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},
         # Pillow logs image metadata (EXIF: names, places) at DEBUG: never.
@@ -340,5 +404,14 @@ LOGGING = {
         # pysaml2 logs identities and messages at INFO and DEBUG: never a personnummer in a log.
         "saml2": {"level": "WARNING"},
         "xmlschema": {"level": "WARNING"},
+        # WeasyPrint writes ~7 INFO lines per PDF (fonts, steps): only its warnings.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # boto (object storage) logs every request at INFO/DEBUG.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
     },
 }

@@ -6,6 +6,11 @@ from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
 DEBUG = env_bool("DEBUG", True)
+# Text logs in a terminal (override with LOG_FORMAT=json).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
+# runserver's own line per request would repeat etjanst.access's.
+LOGGING["loggers"]["django.server"] = {"level": "WARNING"}  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "etjanst.demo"]  # noqa: F405
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 1025))

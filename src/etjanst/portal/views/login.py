@@ -84,6 +84,9 @@ def bankid_start(request):
             _("Du har försökt logga in många gånger på kort tid. Vänta en minut och försök igen."),
         )
         return redirect(f"{reverse('portal:bankid')}?next={next_url}")
+    except bankid_login.BankIDUnavailable as exc:
+        messages.error(request, str(exc.message))
+        return redirect(f"{reverse('portal:bankid')}?next={next_url}")
     except BankIDError as exc:
         _rfa, text = message_for(error_code=exc.error_code, same_device=False)
         messages.error(request, text)

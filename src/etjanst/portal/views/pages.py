@@ -29,9 +29,3 @@ def theme_css(request):
         f":root {{ --primary: {primary}; --on-primary: {on_primary}; }}\n",
         content_type="text/css",
     )
-
-
-@require_GET
-def health(request):
-    """A trivial page through the whole middleware stack (load balancers, benchmarks)."""
-    return HttpResponse("ok", content_type="text/plain")

@@ -2,6 +2,8 @@
 response, the SP metadata and Single Logout. Thin: etjanst.eid.saml_login
 decides."""
 
+import logging
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -19,6 +21,8 @@ from etjanst.eid.contrib.saml.constants import METADATA_CONTENT_TYPE
 from etjanst.eid.registry import eid_methods
 from etjanst.eid.session import safe_next
 from etjanst.eservices.models import EService
+
+logger = logging.getLogger(__name__)
 
 
 def _saml_enabled():
@@ -83,7 +87,16 @@ def saml_finish(request):
 @require_GET
 def saml_metadata(request):
     _saml_enabled()
-    return HttpResponse(sp.metadata_xml(base_url(request)), content_type=METADATA_CONTENT_TYPE)
+    try:
+        xml = sp.metadata_xml(base_url(request))
+    except sp.Unavailable as exc:
+        logger.error("SAML metadata unavailable: %s", exc)
+        return HttpResponse(
+            _("Inloggning med e-legitimation är inte tillgänglig just nu."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse(xml, content_type=METADATA_CONTENT_TYPE)
 
 
 @never_cache

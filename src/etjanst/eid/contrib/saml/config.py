@@ -118,7 +118,11 @@ def metadata_file(idp: IdentityProvider) -> Path | None:
     content cached for METADATA_CACHE_SECONDS. A failed refresh keeps the
     cached copy; with none, the IdP is unavailable (None)."""
     if idp.metadata_file:
-        return Path(idp.metadata_file)
+        path = Path(idp.metadata_file)
+        if not path.is_file():  # `check --deploy` says so too (eid/checks.py)
+            logger.error("SAML metadata file for %s is missing: %s", idp.id, path)
+            return None
+        return path
     # Named after the address and the certificate it was verified with.
     source = f"{idp.metadata_url}|{idp.metadata_cert}"
     cached = _cache_dir() / (hashlib.sha256(source.encode()).hexdigest()[:32] + ".xml")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, md, saml, samlp
@@ -61,16 +62,24 @@ def client(base: str) -> Saml2Client:
     return Saml2Client(config=sp_config(base))
 
 
+class Unavailable(Exception):
+    """The SP cannot work as configured (its key or certificate is missing or
+    unreadable): an operator's fault, logged as one line, shown as a 503."""
+
+
 def metadata_xml(base: str) -> str:
     """This SP's metadata, signed with its key. pysaml2 lists every algorithm
     the local xmlsec1 knows (md5, ripemd160, SHA-1 …): we list only those the
     Swedish eID Framework allows, which are also the only ones we accept."""
-    conf = sp_config(base)
-    descriptor = entity_descriptor(conf)
-    _offer_only_strong_algorithms(descriptor)
-    _, signed = sign_entity_descriptor(
-        descriptor, None, security_context(conf), SIG_RSA_SHA256, conf.digest_algorithm
-    )
+    try:
+        conf = sp_config(base)
+        descriptor = entity_descriptor(conf)
+        _offer_only_strong_algorithms(descriptor)
+        _, signed = sign_entity_descriptor(
+            descriptor, None, security_context(conf), SIG_RSA_SHA256, conf.digest_algorithm
+        )
+    except (ImproperlyConfigured, OSError, ValueError) as exc:
+        raise Unavailable(f"{type(exc).__name__}: {exc}") from exc
     return str(signed)
 
 

@@ -1,0 +1,34 @@
+"""`etjanst worker`: django-tasks-db's `db_worker`, and, with --metrics-port
+(or ETJANST_WORKER_METRICS_PORT), this worker's own counters (e-mails sent
+and failed) for Prometheus on that port. The queue itself is measured by the
+web's /metrics, from the database."""
+
+import os
+
+from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
+from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector
+
+
+class Command(DBWorkerCommand):
+    help = "Run background tasks (db_worker), optionally serving metrics on a port."
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=int(os.environ.get("ETJANST_WORKER_METRICS_PORT") or 0),
+            help="Serve Prometheus metrics on this port (0: off).",
+        )
+
+    def handle(self, *args, metrics_port: int = 0, **options) -> None:
+        if metrics_port:
+            registry = REGISTRY
+            if folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+                # The image sets it for gunicorn; one worker process reads its own files.
+                os.makedirs(folder, exist_ok=True)
+                registry = CollectorRegistry()
+                MultiProcessCollector(registry)
+            start_http_server(metrics_port, registry=registry)
+        return super().handle(*args, **options)
