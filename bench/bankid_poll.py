@@ -47,7 +47,7 @@ import run as R  # bench/run.py: the stack, CPU meter, browser, report helpers
 HOST = R.HOST  # loopback only
 REAL_BANKID = "https://appapi2.test.bankid.com/rp/v6.0"
 POLL_PATH = "/logga-in/bankid/status/"
-STATUS_URL_RE = R.re.compile(r'data-status-url="([^"]+)"')
+STATUS_URL_RE = R.re.compile(rb'data-status-url="([^"]+)"')
 log, fmt, ms, percentile, median = R.log, R.fmt, R.ms, R.percentile, R.median
 
 
@@ -194,7 +194,7 @@ def start_login(port: int) -> R.Browser:
         # poll key since the collector; the bare status URL before).
         wait, _t = browser.get("/logga-in/bankid/vantar/")
         found = STATUS_URL_RE.search(wait.body)
-        browser.status_path = html.unescape(found.group(1)) if found else POLL_PATH
+        browser.status_path = html.unescape(found.group(1).decode()) if found else POLL_PATH
         return browser
     finally:
         browser.close()
