@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    # Before django_tasks_db: its db_worker command adds heartbeats, stranded-task
+    # recovery and schedules to django-tasks-db's (docs/faults.md).
+    "etjanst.jobs",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -127,6 +130,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background workers (etjanst.jobs, docs/faults.md) ----------------------
+# A worker writes a heartbeat this often (s); a task RUNNING on a worker
+# silent for ETJANST_WORKER_DEAD_AFTER s is stranded and run again (failed
+# after ETJANST_TASK_MAX_STRANDINGS tries). Housekeeping (stranded tasks,
+# schedules, deadline alerts) runs in every worker this often (s).
+ETJANST_WORKER_HEARTBEAT = float(os.environ.get("ETJANST_WORKER_HEARTBEAT", 5))
+ETJANST_WORKER_DEAD_AFTER = float(os.environ.get("ETJANST_WORKER_DEAD_AFTER", 30))
+ETJANST_WORKER_HOUSEKEEPING = float(os.environ.get("ETJANST_WORKER_HOUSEKEEPING", 10))
+ETJANST_TASK_MAX_STRANDINGS = int(os.environ.get("ETJANST_TASK_MAX_STRANDINGS", 3))
+# A task waiting or running longer than this (s) is overdue: an ERROR in the
+# log while it lasts, and listed in admin under "Försenade bakgrundsjobb".
+ETJANST_TASK_DEADLINE = float(os.environ.get("ETJANST_TASK_DEADLINE", 30 * 60))
+# Scheduled jobs, run by the workers once per schedule (jobs/schedule.py):
+# "at" is a daily time in Europe/Stockholm, "every" a period in seconds.
+ETJANST_SCHEDULE = {
+    "expire_drafts": {"command": "expire_drafts", "at": "02:00"},
+    "purge_abandoned_uploads": {"command": "purge_abandoned_uploads", "at": "02:15"},
+    "clearsessions": {"command": "clearsessions", "at": "02:30"},
+    "purge": {"command": "purge", "at": "03:00"},
+    "prune_task_results": {"command": "prune_db_task_results", "at": "04:00"},
+    "send_booking_reminders": {"command": "send_booking_reminders", "at": "07:00"},
+}
+if env_bool("ETJANST_SCHEDULE_OFF", False):  # cron or another scheduler runs them instead
+    ETJANST_SCHEDULE = {}
 
 # --- Cache ----------------------------------------------------------------
 # Rate limits and the BankID collect throttle live in the cache. Several web
