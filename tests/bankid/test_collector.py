@@ -23,9 +23,11 @@ STATUS_URL_RE = re.compile(r'data-status-url="([^"]+)"')
 
 
 @pytest.fixture
-def collector_runs(settings, bankid):
-    """As in production: a collector runs, so polls never collect themselves."""
-    settings.ETJANST_BANKID_POLL_COLLECTS_AFTER = 3600
+def collector_runs(bankid):
+    """As in production: a collector is alive (its heartbeat is fresh), so
+    polls never collect themselves; the tests collect with --once."""
+    bankid_orders.collector_beat("bankid:test")
+    bankid_orders.forget_collector_check()
     return bankid
 
 
@@ -139,6 +141,27 @@ def test_a_dead_collectors_lease_runs_out_and_another_collects(collector_runs):
     time.sleep(0.6)
     collect_once()
     assert collector_runs.orders[order.order_ref].polls == 1
+
+
+def test_while_a_collector_is_alive_polls_never_collect_even_when_overdue(collector_runs):
+    browser = Client()
+    status_url = start(browser)
+    order_ref = browser.session["etjanst_bankid_order"]["order_ref"]
+    BankIDOrder.objects.update(due_at=BankIDOrder.objects.get().created_at.replace(year=2020))
+    assert browser.get(status_url).json()["status"] == "pending"
+    assert collector_runs.orders[order_ref].polls == 0
+
+
+def test_when_the_collector_dies_polls_take_over(settings, collector_runs):
+    settings.ETJANST_WORKER_DEAD_AFTER = 0.5
+    browser = Client()
+    status_url = start(browser)
+    order_ref = browser.session["etjanst_bankid_order"]["order_ref"]
+    BankIDOrder.objects.update(due_at=BankIDOrder.objects.get().created_at)
+    time.sleep(0.6)  # the collector's heartbeat stops
+    bankid_orders.forget_collector_check()  # (a web process asks again every 5 s)
+    browser.get(status_url)
+    assert collector_runs.orders[order_ref].polls == 1
 
 
 def test_a_poll_collects_itself_only_when_no_collector_has_for_a_while(settings, bankid):

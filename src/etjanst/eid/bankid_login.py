@@ -116,8 +116,12 @@ def collect_lease() -> float:
 
 
 def _fresh(current: bankid_orders.OrderState) -> bankid_orders.OrderState:
-    """Collect here only if no collector has for a while (none runs, or it
-    is behind): logins never stall, and BankID's pace still holds."""
+    """While a collector is alive, a poll only reads: the web never takes on
+    a lagging collector's backlog (at a peak that would only slow both).
+    Without one (none runs, or it died), the poll collects its own order
+    when it is overdue: logins never get stuck, and BankID's pace holds."""
+    if current.ended or bankid_orders.collector_alive():
+        return current
     return bankid_orders.collect_if_overdue(
         client(),
         current,

@@ -30,6 +30,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from etjanst.jobs import workers
+from etjanst.jobs.models import WorkerHeartbeat
+
 from .contrib.bankid.client import BankIDClient, BankIDError, CollectResult, OrderStart
 from .models import BankIDOrder
 
@@ -162,6 +165,34 @@ def collect_due(
     return len(refs)
 
 
+_collector_seen: tuple[float, bool] = (-1e9, False)
+COLLECTOR_CHECK_EVERY = 5.0  # seconds: one heartbeat query per web process at most this often
+
+
+def collector_beat(collector_id: str) -> None:
+    workers.beat(collector_id, kind=WorkerHeartbeat.Kind.BANKID)
+
+
+def collector_stopped(collector_id: str) -> None:
+    workers.stopped(collector_id)
+
+
+def collector_alive() -> bool:
+    """Whether a `collect_bankid` is alive (its heartbeat is fresh); asked
+    of the database at most every few seconds per process."""
+    global _collector_seen
+    checked_at, alive = _collector_seen
+    if time.monotonic() - checked_at >= COLLECTOR_CHECK_EVERY:
+        alive = bool(workers.live_workers(kind=WorkerHeartbeat.Kind.BANKID))
+        _collector_seen = (time.monotonic(), alive)
+    return alive
+
+
+def forget_collector_check() -> None:
+    global _collector_seen
+    _collector_seen = (-1e9, False)
+
+
 def prune(*, older_than: float = KEEP_ENDED_SECONDS) -> int:
     """Forget orders older than any BankID order lives (abandoned logins,
     and any completion data nobody came for)."""
@@ -179,21 +210,34 @@ def _collect(client: BankIDClient, order_ref: str) -> CollectResult | BankIDErro
 
 
 def _store(answers: list, *, interval: float) -> None:
-    """Write collect answers, each only under the lease it was taken with."""
+    """Write collect answers, each only under the lease it was taken with.
+
+    Most answers are "still pending, same hint": those are written with one
+    UPDATE per (lease, status, hint), not one per order — a collector's
+    database work stays a few statements per batch at 500 collects/s."""
     if not answers:
         return
     now = timezone.now()
     due = now + timedelta(seconds=interval)
+    groups: dict[tuple, list[str]] = {}
     with transaction.atomic():
         for order_ref, token, outcome in answers:
             if isinstance(outcome, BankIDError):
-                values = {"status": Status.ERROR, "hint_code": outcome.error_code}
+                values = (token, Status.ERROR, outcome.error_code)
+            elif outcome.completion_data is not None:
+                BankIDOrder.objects.filter(order_ref=order_ref, lease_token=token).update(
+                    status=outcome.status,
+                    hint_code=outcome.hint_code or "",
+                    completion=outcome.completion_data,
+                    collected_at=now,
+                    due_at=due,
+                    lease_token="",
+                )
+                continue
             else:
-                values = {
-                    "status": outcome.status,
-                    "hint_code": outcome.hint_code or "",
-                    "completion": outcome.completion_data,
-                }
-            BankIDOrder.objects.filter(order_ref=order_ref, lease_token=token).update(
-                **values, collected_at=now, due_at=due, lease_token=""
+                values = (token, outcome.status, outcome.hint_code or "")
+            groups.setdefault(values, []).append(order_ref)
+        for (token, status, hint), refs in groups.items():
+            BankIDOrder.objects.filter(order_ref__in=refs, lease_token=token).update(
+                status=status, hint_code=hint, collected_at=now, due_at=due, lease_token=""
             )

@@ -33,7 +33,7 @@ class OverdueTaskAdmin(ReadOnly):
 
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(ReadOnly):
-    list_display = ("host", "pid", "worker_id", "started_at", "beat_at")
+    list_display = ("kind", "host", "pid", "worker_id", "started_at", "beat_at")
     ordering = ("-beat_at",)
 
 

@@ -8,7 +8,12 @@ class WorkerHeartbeat(models.Model):
     A task RUNNING on a worker whose beat has stopped is stranded (the worker
     was killed, or its machine died) and is run again."""
 
+    class Kind(models.TextChoices):
+        TASKS = "tasks", _("bakgrundsjobb (db_worker)")
+        BANKID = "bankid", _("BankID-hämtare (collect_bankid)")
+
     worker_id = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TASKS)
     host = models.CharField(max_length=255)
     pid = models.IntegerField()
     started_at = models.DateTimeField()

@@ -39,12 +39,13 @@ class StrandedTask(Exception):
     """The worker running the task stopped (killed) too many times."""
 
 
-def beat(worker_id: str, *, started_at=None) -> None:
+def beat(worker_id: str, *, started_at=None, kind: str = WorkerHeartbeat.Kind.TASKS) -> None:
     now = timezone.now()
     updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(beat_at=now)
     if not updated:
         WorkerHeartbeat.objects.create(
             worker_id=worker_id,
+            kind=kind,
             host=socket.gethostname()[:255],
             pid=os.getpid(),
             started_at=started_at or now,
@@ -61,9 +62,9 @@ def _dead_after() -> timedelta:
     return timedelta(seconds=settings.ETJANST_WORKER_DEAD_AFTER)
 
 
-def live_workers() -> list[str]:
+def live_workers(kind: str = WorkerHeartbeat.Kind.TASKS) -> list[str]:
     since = timezone.now() - _dead_after()
-    alive = WorkerHeartbeat.objects.filter(beat_at__gte=since)
+    alive = WorkerHeartbeat.objects.filter(kind=kind, beat_at__gte=since)
     return list(alive.values_list("worker_id", flat=True))
 
 

@@ -268,12 +268,11 @@ ETJANST_IDLE_TIMEOUT = int(os.environ.get("ETJANST_IDLE_TIMEOUT", 20 * 60))
 # Proxies whose X-Forwarded-For is believed (the resident's address is sent to BankID).
 ETJANST_TRUSTED_PROXIES = env_list("ETJANST_TRUSTED_PROXIES")
 ETJANST_BANKID_STARTS_PER_MINUTE = int(os.environ.get("ETJANST_BANKID_STARTS_PER_MINUTE", 10))
-# `manage.py collect_bankid` collects pending orders every 2 s; a browser's
-# poll collects its order itself only when nobody has for this many seconds
-# past its due time (no collector runs, or it is behind). 0: polls always
-# collect when due (tests, or an installation without a collector).
+# `manage.py collect_bankid` collects pending orders every 2 s, and while it
+# is alive browsers' polls only read. Without one (none runs, or it died), a
+# poll collects its own order when it is this many seconds overdue.
 ETJANST_BANKID_POLL_COLLECTS_AFTER = float(
-    os.environ.get("ETJANST_BANKID_POLL_COLLECTS_AFTER", 3.0)
+    os.environ.get("ETJANST_BANKID_POLL_COLLECTS_AFTER", 0.0)
 )
 # BankID Relying Party API v6.0. Test: https://appapi2.test.bankid.com/rp/v6.0
 BANKID = {

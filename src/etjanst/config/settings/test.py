@@ -41,8 +41,6 @@ STORAGES = {
 }
 # The real database backend: tests drain the queue with the real worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# No BankID collector runs in most tests: a poll collects its order when due.
-ETJANST_BANKID_POLL_COLLECTS_AFTER = 0.0
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 1))  # tests start their own SMTP server
 EMAIL_TIMEOUT = 5

@@ -8,10 +8,13 @@ If no collector runs, polls collect their own orders when overdue
 """
 
 import logging
+import os
 import signal
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
@@ -43,11 +46,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         client = bankid_login.client()
-        pruned_at = 0.0
+        pruned_at = beat_at = 0.0
+        collector_id = f"bankid:{socket.gethostname()}:{os.getpid()}"[:64]
         logger.info("BankID collector started")
         with ThreadPoolExecutor(max(1, threads), thread_name_prefix="collect") as pool:
             while not stopping:
                 try:
+                    if not once and time.monotonic() - beat_at >= settings.ETJANST_WORKER_HEARTBEAT:
+                        # Polls read only while this beats (bankid_login._fresh).
+                        bankid_orders.collector_beat(collector_id)
+                        beat_at = time.monotonic()
                     count = bankid_orders.collect_due(
                         client,
                         interval=bankid_login.COLLECT_INTERVAL,
@@ -68,4 +76,6 @@ class Command(BaseCommand):
                     break
                 if count == 0:
                     time.sleep(idle)
+        if not once:
+            bankid_orders.collector_stopped(collector_id)
         logger.info("BankID collector stopped")
