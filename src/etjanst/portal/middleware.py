@@ -114,7 +114,10 @@ def _queued_too_long(request) -> bool:
 
 
 def busy(request, reason: str):
-    """The kind page; never touches the database (the overload may be there)."""
+    """The kind page, in the resident's language, before the session or the
+    person is looked at (the overload may be in the database)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    translation.activate(chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
     logger.warning("Overloaded (%s): answered 503 to %s %s", reason, request.method, request.path)
     response = render(request, "errors/busy.html", status=503)
     response["Retry-After"] = str(settings.ETJANST_BUSY_RETRY_AFTER)

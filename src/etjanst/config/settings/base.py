@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "etjanst.portal.middleware.OverloadGuardMiddleware",
     "etjanst.portal.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "etjanst.portal.middleware.LanguageMiddleware",
@@ -155,6 +156,27 @@ ETJANST_SCHEDULE = {
 }
 if env_bool("ETJANST_SCHEDULE_OFF", False):  # cron or another scheduler runs them instead
     ETJANST_SCHEDULE = {}
+
+# --- Overload (portal.middleware.OverloadGuardMiddleware, docs/faults.md) ----
+# "Många använder e-tjänsterna just nu" (503 + Retry-After) instead of a
+# timeout: for a GET that waited longer than this in front of the web
+# processes (X-Request-Start from the proxy; 0: off) ...
+ETJANST_MAX_QUEUE_SECONDS = float(os.environ.get("ETJANST_MAX_QUEUE_SECONDS", 10))
+# ... or that finds this many requests already in this process (threaded or
+# async workers; 0: off) ...
+ETJANST_MAX_CONCURRENT_REQUESTS = int(os.environ.get("ETJANST_MAX_CONCURRENT_REQUESTS", 0))
+# ... or for starting a form of an e-service past its starts per minute:
+# "slug=200,*=1000" ("*" for every other e-service; needs a shared cache,
+# ETJANST_CACHE=database, to count across web processes). POSTs of answers
+# are never turned away.
+ETJANST_START_LIMITS = {
+    slug.strip(): int(limit)
+    for slug, _, limit in (
+        item.partition("=") for item in env_list("ETJANST_START_LIMITS") if "=" in item
+    )
+}
+ETJANST_BUSY_RETRY_AFTER = int(os.environ.get("ETJANST_BUSY_RETRY_AFTER", 30))
+ETJANST_NEVER_SHED = ("/halsa/", "/static/")  # the readiness endpoint belongs here too
 
 # --- Cache ----------------------------------------------------------------
 # Rate limits and the BankID collect throttle live in the cache. Several web

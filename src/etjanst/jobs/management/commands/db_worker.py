@@ -14,12 +14,21 @@ draining the queue) does none of this.
 
 import contextlib
 import logging
+import os
 import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.core.management.base import CommandError
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+)
 from django.utils import timezone
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
 from etjanst.jobs import schedule, workers
@@ -67,15 +76,77 @@ class Housekeeper(threading.Thread):
         self.join(timeout=10)
 
 
+class ResilientWorker(db_worker.Worker):
+    """django-tasks-db's worker stops on a database error (a restart, a
+    failover); this one logs it, waits and goes on with a new connection."""
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                return super().run()
+            except (OperationalError, InterfaceError) as error:
+                logger.error("Worker %s: database unavailable (%s)", self.worker_id, error)
+                close_old_connections()
+                time.sleep(1.0)
+                self.startup_delay = False
+
+
 class Command(db_worker.Command):
     help = db_worker.Command.help + " (with heartbeats, stranded-task recovery and schedules)"
 
-    def handle(self, *args, batch: bool, worker_id: str, **options) -> None:
-        if batch:
-            return super().handle(*args, batch=batch, worker_id=worker_id, **options)
+    def handle(
+        self,
+        *,
+        verbosity,
+        queue_name,
+        interval,
+        batch,
+        backend_name,
+        startup_delay,
+        reload,
+        max_tasks,
+        worker_id,
+        exclude_queues,
+        **options,
+    ) -> None:
+        if batch:  # the tests' way of draining the queue: django-tasks-db's own
+            return super().handle(
+                verbosity=verbosity,
+                queue_name=queue_name,
+                interval=interval,
+                batch=batch,
+                backend_name=backend_name,
+                startup_delay=startup_delay,
+                reload=False,
+                max_tasks=max_tasks,
+                worker_id=worker_id,
+                exclude_queues=exclude_queues,
+                **options,
+            )
+        self.configure_logging(verbosity)
+        excluded = exclude_queues.split(",") if exclude_queues else []
+        queue_names = queue_name.split(",")
+        if excluded and "*" not in queue_names:
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        worker = ResilientWorker(
+            queue_names=queue_names,
+            interval=interval,
+            batch=False,
+            backend_name=backend_name,
+            startup_delay=startup_delay,
+            max_tasks=max_tasks,
+            worker_id=worker_id,
+            excluded_queue_names=excluded,
+        )
         housekeeper = Housekeeper(worker_id)
         housekeeper.start()
         try:
-            return super().handle(*args, batch=batch, worker_id=worker_id, **options)
+            if reload:
+                if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                    worker.configure_signals()
+                run_with_reloader(worker.run)
+            else:
+                worker.configure_signals()
+                worker.run()
         finally:
             housekeeper.stop()
