@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .views.errors import request_too_large
 
@@ -119,7 +120,14 @@ def busy(request, reason: str):
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     translation.activate(chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
     logger.warning("Overloaded (%s): answered 503 to %s %s", reason, request.method, request.path)
-    response = render(request, "errors/busy.html", status=503)
+    retry = request.get_full_path()
+    if request.method != "GET":  # back to the page the form was on, not a GET of the POST URL
+        referer = request.META.get("HTTP_REFERER", "")
+        allowed = url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        retry = referer if allowed else "/"
+    response = render(request, "errors/busy.html", {"retry": retry}, status=503)
     response["Retry-After"] = str(settings.ETJANST_BUSY_RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response
