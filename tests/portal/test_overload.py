@@ -2,13 +2,16 @@
 (503 + Retry-After) at once instead of a timeout, and never for answers
 already on their way."""
 
+import threading
 import time
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.urls import reverse
 
 from etjanst.cases.models import Case
+from etjanst.portal.middleware import OverloadGuardMiddleware
 
 from ..factories import EServiceFactory
 
@@ -113,3 +116,28 @@ def test_the_kind_page_is_in_english_for_who_chose_english(settings, client):
     response = client.get("/", headers={"X-Request-Start": f"t={time.time() - 30:.3f}"})
     assert response.status_code == 503
     assert "Many people are using the e-services right now" in response.content.decode()
+
+
+def test_a_process_at_its_concurrency_limit_answers_the_kind_page_at_once(settings, rf):
+    settings.ETJANST_MAX_CONCURRENT_REQUESTS = 1
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_view(request):
+        inside.set()
+        release.wait(10)
+        return HttpResponse("ok")
+
+    guard = OverloadGuardMiddleware(slow_view)
+    first = threading.Thread(target=guard, args=(rf.get("/"),))
+    first.start()
+    assert inside.wait(10)
+    started = time.monotonic()
+    assert_busy(guard(rf.get("/")))  # answered at once, not queued behind the first
+    assert time.monotonic() - started < 5
+    # A POST (answers on their way) is served even now.
+    posted = rf.post("/e-tjanster/x/steg/1/")
+    guard.get_response = lambda request: HttpResponse("served")
+    assert guard(posted).content == b"served"
+    release.set()
+    first.join(10)
+    assert guard.in_flight == 0
