@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint format venv system-deps clean bench
+.PHONY: demo test faults lint format venv system-deps clean bench
 
 ## Set everything up and start the platform with demo content (SQLite).
 demo: $(VENV)/.installed-demo
@@ -15,6 +15,12 @@ demo: $(VENV)/.installed-demo
 test: $(VENV)/.installed-dev
 	@scripts/system-deps.sh test
 	@scripts/test.sh
+
+## The fault suite: real worker and web processes killed, the mail server down,
+## two web processes and two workers on one PostgreSQL behind a proxy (docs/operations.md, "När delar fallerar").
+faults: $(VENV)/.installed-dev
+	@scripts/system-deps.sh test
+	@scripts/test.sh -m "faults or slow_faults" tests/jobs tests/faults
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

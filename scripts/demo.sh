@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and start the demo: SQLite in var/, demo content, the web server,
-# a background-task worker, a local mail server, the BankID simulator
+# a background-task worker, the BankID collector, a local mail server, the BankID simulator
 # (it makes its own certificates in var/bankid) and the local SAML identity
 # providers for Freja eID+, Telia and eIDAS (keys in var/saml). Ctrl-C stops them all.
 set -euo pipefail
@@ -33,6 +33,7 @@ $PY -m etjanst.simulators.navet --folder var/navet --port 8445 >/dev/null & pids
 $PY -m etjanst.simulators.saml --folder var/saml --port "$SAML_IDP_PORT" \
   --sp-metadata http://127.0.0.1:8000/logga-in/saml/metadata/ >/dev/null & pids+=($!)
 $PY manage.py db_worker --no-reload --no-startup-delay --interval 0.5 & pids+=($!)
+$PY manage.py collect_bankid & pids+=($!)
 $PY manage.py runserver --noreload 127.0.0.1:8000 & pids+=($!)
 sleep 2
 cat <<TXT

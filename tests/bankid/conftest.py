@@ -51,10 +51,11 @@ def bankid(settings, bankid_simulator, monkeypatch):
     go through our pages. Collects are not throttled (tests need not wait)."""
     from django.core.cache import cache
 
-    from etjanst.eid import bankid_login
+    from etjanst.eid import bankid_login, bankid_orders
 
     settings.BANKID = bankid_simulator.client_settings(timeout=1.0)
     settings.ETJANST_EID_METHODS = ["bankid"]
     monkeypatch.setattr(bankid_login, "COLLECT_INTERVAL", 0)
     cache.clear()
+    bankid_orders.forget_collector_check()
     return bankid_simulator

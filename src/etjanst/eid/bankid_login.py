@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_ratelimit.core import is_ratelimited
 
+from . import bankid_orders
 from .base import EIDMethod
 from .contrib.bankid.client import BankIDClient, BankIDError
 from .contrib.bankid.messages import message_for
@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 ORDER_KEY = "etjanst_bankid_order"
 COLLECT_INTERVAL = 2.0  # seconds: BankID asks relying parties to collect at most this often
+POLL_KEY_PARAM = "k"  # the waiting page's poll names its order by this query parameter
 
 
 @eid_methods.register("bankid")
@@ -128,8 +129,9 @@ def start_order(
         "same_device": same_device,
         "nonce": nonce,
         "next": next_url,
-        "status": "pending",
-        "hint": "outstandingTransaction",
+        "poll_key": bankid_orders.register(
+            order, same_device=same_device, interval=COLLECT_INTERVAL
+        ),
     }
     request.session[ORDER_KEY] = state
     return state
@@ -139,50 +141,100 @@ def current_order(request: HttpRequest) -> dict | None:
     return request.session.get(ORDER_KEY)
 
 
+def collect_lease() -> float:
+    """How long a collect may take before another process may try again."""
+    return float(settings.BANKID.get("TIMEOUT", 10.0)) + 5.0
+
+
+def _fresh(current: bankid_orders.OrderState) -> bankid_orders.OrderState:
+    """While a collector is alive, a poll only reads: the web never takes on
+    a lagging collector's backlog (at a peak that would only slow both).
+    Without one (none runs, or it died), the poll collects its own order
+    when it is overdue: logins never get stuck, and BankID's pace holds."""
+    if current.ended or bankid_orders.collector_alive():
+        return current
+    return bankid_orders.collect_if_overdue(
+        client(),
+        current,
+        interval=COLLECT_INTERVAL,
+        overdue=settings.ETJANST_BANKID_POLL_COLLECTS_AFTER,
+        lease=collect_lease(),
+    )
+
+
+def _gone() -> bankid_orders.OrderState:
+    # Pruned or never kept (an order started before an upgrade): as if it expired.
+    return bankid_orders.OrderState("", "failed", "expiredTransaction", False, None)
+
+
+def poll_by_key(poll_key: str) -> PollResult:
+    """The waiting page's poll: the order's last known state, without the
+    session. An ended order is finished by the waiting page (with the session
+    that started it), where `next_url` leads."""
+    current = bankid_orders.state(poll_key=poll_key[:64]) if poll_key else None
+    if current is None:
+        return PollResult("none", _("Ingen inloggning pågår."))
+    current = _fresh(current)
+    if current.ended:
+        wait = reverse("portal:bankid_wait")
+        return PollResult("complete" if current.status == "complete" else "failed", "", "", wait)
+    rfa, text = message_for(
+        status=current.status, hint_code=current.hint_code, same_device=current.same_device
+    )
+    return PollResult(current.status, text, rfa)
+
+
 def poll(request: HttpRequest) -> PollResult:
-    """Collect the session's order from BankID, at most every 2 seconds."""
+    """The session's order as last collected (collected here only when
+    overdue); finishes the login or signature when it has ended."""
     order = current_order(request)
     if order is None:
         return PollResult("none", _("Ingen inloggning pågår."))
-    # At most one collect per order every 2 seconds, across processes when
-    # the cache is shared. The session is written only when something changed.
-    if cache.add(f"bankid-collect:{order['order_ref']}", 1, timeout=COLLECT_INTERVAL):
-        try:
-            result = client().collect(order["order_ref"])
-        except BankIDError as exc:
-            BANKID_ORDERS.labels(order.get("kind", "auth"), "error").inc()
-            logger.warning("BankID collect failed: %s", exc.error_code)
-            rfa, text = message_for(error_code=exc.error_code, same_device=order["same_device"])
-            return _failed(request, order, rfa, text)
-        if result.status in {"complete", "failed"}:
-            BANKID_ORDERS.labels(order.get("kind", "auth"), result.status).inc()
-        if result.status == "complete" and order.get("kind") == "sign":
-            return _signed(request, order, result.completion_data)
-        if result.status == "complete":
-            request.session.pop(ORDER_KEY, None)
-            user = result.completion_data["user"]
-            login(
-                request,
-                Person(
-                    personnummer=user["personalNumber"],
-                    given_name=user.get("givenName", ""),
-                    surname=user.get("surname", ""),
-                    method="bankid",
-                ),
-            )
-            return PollResult("complete", _("Du är inloggad."), next_url=order["next"])
-        if result.status == "failed":
-            rfa, text = message_for(
-                status="failed", hint_code=result.hint_code, same_device=order["same_device"]
-            )
-            return _failed(request, order, rfa, text)
-        if (order["status"], order["hint"]) != (result.status, result.hint_code):
-            order["status"], order["hint"] = result.status, result.hint_code
-            request.session[ORDER_KEY] = order
+    current = bankid_orders.state(order_ref=order["order_ref"]) or _gone()
+    current = _fresh(current)
+    if current.status in {"error", "failed", "complete"}:
+        BANKID_ORDERS.labels(order.get("kind", "auth"), current.status).inc()
+    if current.status == "error":
+        bankid_orders.forget(order["order_ref"])
+        rfa, text = message_for(error_code=current.hint_code, same_device=order["same_device"])
+        return _failed(request, order, rfa, text)
+    if current.status == "failed":
+        bankid_orders.forget(order["order_ref"])
+        rfa, text = message_for(
+            status="failed", hint_code=current.hint_code, same_device=order["same_device"]
+        )
+        return _failed(request, order, rfa, text)
+    if current.status == "complete":
+        completion = bankid_orders.take(order["order_ref"])
+        if completion is None:  # another request of this session took it a moment ago
+            return PollResult("pending", "", "")
+        if order.get("kind") == "sign":
+            return _signed(request, order, completion)
+        request.session.pop(ORDER_KEY, None)
+        user = completion["user"]
+        login(
+            request,
+            Person(
+                personnummer=user["personalNumber"],
+                given_name=user.get("givenName", ""),
+                surname=user.get("surname", ""),
+                method="bankid",
+            ),
+        )
+        return PollResult("complete", _("Du är inloggad."), next_url=order["next"])
     rfa, text = message_for(
-        status=order["status"], hint_code=order["hint"], same_device=order["same_device"]
+        status=current.status, hint_code=current.hint_code, same_device=order["same_device"]
     )
-    return PollResult(order["status"], text, rfa)
+    return PollResult(current.status, text, rfa)
+
+
+def status_url(request: HttpRequest) -> str:
+    """Where the waiting page's script polls: names the order by its poll key."""
+    order = current_order(request)
+    url = reverse("portal:bankid_status")
+    if order and order.get("poll_key"):
+        url += "?" + urlencode({POLL_KEY_PARAM: order["poll_key"]})
+    return url
 
 
 SIGNED_KEY = "etjanst_bankid_signed"
@@ -275,6 +327,7 @@ def cancel_order(request: HttpRequest) -> None:
     order = request.session.pop(ORDER_KEY, None)
     if order is None:
         return
+    bankid_orders.forget(order["order_ref"])
     try:
         client().cancel(order["order_ref"])
     except BankIDError as exc:  # already finished or gone: nothing to cancel

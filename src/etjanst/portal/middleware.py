@@ -1,8 +1,17 @@
+import logging
+import threading
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .views.errors import request_too_large
+
+logger = logging.getLogger(__name__)
 
 
 class RequestSizeLimitMiddleware:
@@ -32,3 +41,93 @@ class LanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class OverloadGuardMiddleware:
+    """Answer "many are using the service right now" (503 + Retry-After) at
+    once rather than let a request time out, when:
+
+    * the request already waited longer than ETJANST_MAX_QUEUE_SECONDS in
+      front of the web processes (X-Request-Start set by the proxy, e.g.
+      nginx `proxy_set_header X-Request-Start "t=${msec}";`): the resident
+      would likely have given up, and working on it only delays the rest;
+    * this process already serves ETJANST_MAX_CONCURRENT_REQUESTS requests
+      (threaded or async workers);
+    * a new form is started for an e-service whose limit of starts per
+      minute (ETJANST_START_LIMITS) is reached: those already filling it in
+      go on undisturbed.
+
+    Never a POST other than starting a form: a POST carries what the resident
+    wrote (answers, a submission, a message), and is always served.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.in_flight = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, request):
+        limit = settings.ETJANST_MAX_CONCURRENT_REQUESTS
+        if request.method in ("GET", "HEAD") and not request.path_info.startswith(
+            settings.ETJANST_NEVER_SHED
+        ):
+            if _queued_too_long(request):
+                return busy(request, "queue")
+            if limit and self.in_flight >= limit:
+                return busy(request, "concurrency")
+        with self.lock:
+            self.in_flight += 1
+        try:
+            return self.get_response(request)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def process_view(self, request, view_func, args, kwargs):
+        match = request.resolver_match
+        if request.method != "POST" or match is None or match.view_name != "portal:start":
+            return None
+        slug = kwargs.get("slug", "")
+        limits = settings.ETJANST_START_LIMITS
+        per_minute = limits.get(slug, limits.get("*", 0))
+        if not per_minute:
+            return None
+        key = f"starts:{slug}:{int(time.time() // 60)}"
+        cache.add(key, 0, timeout=120)
+        if cache.incr(key) > per_minute:
+            return busy(request, "starts")
+        return None
+
+
+def _queued_too_long(request) -> bool:
+    """X-Request-Start is "t=<epoch>" in seconds (nginx $msec), ms or µs."""
+    allowed = settings.ETJANST_MAX_QUEUE_SECONDS
+    header = request.META.get("HTTP_X_REQUEST_START", "")
+    if not allowed or not header:
+        return False
+    try:
+        started = float(header.removeprefix("t="))
+    except ValueError:
+        return False
+    while started > 1e11:  # milliseconds or microseconds
+        started /= 1000
+    return time.time() - started > allowed
+
+
+def busy(request, reason: str):
+    """The kind page, in the resident's language, before the session or the
+    person is looked at (the overload may be in the database)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    translation.activate(chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
+    logger.warning("Overloaded (%s): answered 503 to %s %s", reason, request.method, request.path)
+    retry = request.get_full_path()
+    if request.method != "GET":  # back to the page the form was on, not a GET of the POST URL
+        referer = request.META.get("HTTP_REFERER", "")
+        allowed = url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        retry = referer if allowed else "/"
+    response = render(request, "errors/busy.html", {"retry": retry}, status=503)
+    response["Retry-After"] = str(settings.ETJANST_BUSY_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

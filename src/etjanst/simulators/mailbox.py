@@ -5,6 +5,7 @@ message it receives, in memory and optionally as .eml files in a folder.
 """
 
 import argparse
+import asyncio
 import email
 import email.policy
 import socket
@@ -21,10 +22,27 @@ class MailboxHandler:
         self.folder = folder
         self.messages: list[EmailMessage] = []
         self._arrived = threading.Condition()
+        # Fault tests: while held, a message's DATA gets no answer (the
+        # sender waits, as with a stalled relay); on release it is refused
+        # with 451 and not kept, as a relay that never committed it.
+        self.held = threading.Event()
+        self.data_waiting = threading.Event()
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
 
+    def hold(self) -> None:
+        self.data_waiting.clear()
+        self.held.set()
+
+    def release(self) -> None:
+        self.held.clear()
+
     async def handle_DATA(self, server, session, envelope):
+        if self.held.is_set():
+            self.data_waiting.set()
+            while self.held.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Requested action aborted: try again later"
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self._arrived:
             self.messages.append(message)

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    # Before django_tasks_db: its db_worker command adds heartbeats, stranded-task
+    # recovery and schedules to django-tasks-db's (docs/operations.md, "När delar fallerar").
+    "etjanst.jobs",
     "django_tasks",
     # Third-party apps with Swedish names (etjanst.config.apps).
     "etjanst.config.apps.TasksConfig",
@@ -94,6 +97,7 @@ MIDDLEWARE = [
     "etjanst.operations.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "etjanst.portal.middleware.OverloadGuardMiddleware",
     "etjanst.portal.middleware.RequestSizeLimitMiddleware",
     "etjanst.operations.storage.StorageUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,6 +148,52 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background workers (etjanst.jobs, docs/operations.md, "När delar fallerar") ----------------------
+# A worker writes a heartbeat this often (s); a task RUNNING on a worker
+# silent for ETJANST_WORKER_DEAD_AFTER s is stranded and run again (failed
+# after ETJANST_TASK_MAX_STRANDINGS tries). Housekeeping (stranded tasks,
+# schedules, deadline alerts) runs in every worker this often (s).
+ETJANST_WORKER_HEARTBEAT = float(os.environ.get("ETJANST_WORKER_HEARTBEAT", 5))
+ETJANST_WORKER_DEAD_AFTER = float(os.environ.get("ETJANST_WORKER_DEAD_AFTER", 30))
+ETJANST_WORKER_HOUSEKEEPING = float(os.environ.get("ETJANST_WORKER_HOUSEKEEPING", 10))
+ETJANST_TASK_MAX_STRANDINGS = int(os.environ.get("ETJANST_TASK_MAX_STRANDINGS", 3))
+# A task waiting or running longer than this (s) is overdue: an ERROR in the
+# log while it lasts, and listed in admin under "Försenade bakgrundsjobb".
+ETJANST_TASK_DEADLINE = float(os.environ.get("ETJANST_TASK_DEADLINE", 30 * 60))
+# Scheduled jobs, run by the workers once per schedule (jobs/schedule.py):
+# "at" is a daily time in Europe/Stockholm, "every" a period in seconds.
+ETJANST_SCHEDULE = {
+    "expire_drafts": {"command": "expire_drafts", "at": "02:00"},
+    "purge_abandoned_uploads": {"command": "purge_abandoned_uploads", "at": "02:15"},
+    "clearsessions": {"command": "clearsessions", "at": "02:30"},
+    "purge": {"command": "purge", "at": "03:00"},
+    "prune_task_results": {"command": "prune_db_task_results", "at": "04:00"},
+    "send_booking_reminders": {"command": "send_booking_reminders", "at": "07:00"},
+}
+if env_bool("ETJANST_SCHEDULE_OFF", False):  # cron or another scheduler runs them instead
+    ETJANST_SCHEDULE = {}
+
+# --- Overload (portal.middleware.OverloadGuardMiddleware, docs/operations.md, "När delar fallerar") ----
+# "Många använder e-tjänsterna just nu" (503 + Retry-After) instead of a
+# timeout: for a GET that waited longer than this in front of the web
+# processes (X-Request-Start from the proxy; 0: off) ...
+ETJANST_MAX_QUEUE_SECONDS = float(os.environ.get("ETJANST_MAX_QUEUE_SECONDS", 10))
+# ... or that finds this many requests already in this process (threaded or
+# async workers; 0: off) ...
+ETJANST_MAX_CONCURRENT_REQUESTS = int(os.environ.get("ETJANST_MAX_CONCURRENT_REQUESTS", 0))
+# ... or for starting a form of an e-service past its starts per minute:
+# "slug=200,*=1000" ("*" for every other e-service; needs a shared cache,
+# ETJANST_CACHE=database, to count across web processes). POSTs of answers
+# are never turned away.
+ETJANST_START_LIMITS = {
+    slug.strip(): int(limit)
+    for slug, _, limit in (
+        item.partition("=") for item in env_list("ETJANST_START_LIMITS") if "=" in item
+    )
+}
+ETJANST_BUSY_RETRY_AFTER = int(os.environ.get("ETJANST_BUSY_RETRY_AFTER", 30))
+ETJANST_NEVER_SHED = ("/halsa/", "/static/")  # the readiness endpoint belongs here too
 
 # --- Cache ----------------------------------------------------------------
 # Rate limits and the BankID collect throttle live in the cache. Several web
@@ -319,6 +369,12 @@ ETJANST_IDLE_TIMEOUT = int(os.environ.get("ETJANST_IDLE_TIMEOUT", 20 * 60))
 # Proxies whose X-Forwarded-For is believed (the resident's address is sent to BankID).
 ETJANST_TRUSTED_PROXIES = env_list("ETJANST_TRUSTED_PROXIES")
 ETJANST_BANKID_STARTS_PER_MINUTE = int(os.environ.get("ETJANST_BANKID_STARTS_PER_MINUTE", 10))
+# `manage.py collect_bankid` collects pending orders every 2 s, and while it
+# is alive browsers' polls only read. Without one (none runs, or it died), a
+# poll collects its own order when it is this many seconds overdue.
+ETJANST_BANKID_POLL_COLLECTS_AFTER = float(
+    os.environ.get("ETJANST_BANKID_POLL_COLLECTS_AFTER", 0.0)
+)
 # BankID Relying Party API v6.0. Test: https://appapi2.test.bankid.com/rp/v6.0
 BANKID = {
     "BASE_URL": os.environ.get("BANKID_BASE_URL", "https://appapi2.bankid.com/rp/v6.0"),

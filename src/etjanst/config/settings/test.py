@@ -22,10 +22,14 @@ if not os.environ.get("DATABASE_URL"):
         }
     }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="etjanst-test-media-")
+# A worker subprocess of a fault test shares the test's media folder.
+MEDIA_ROOT = os.environ.get("ETJANST_TEST_MEDIA_ROOT") or tempfile.mkdtemp(
+    prefix="etjanst-test-media-"
+)
 STATIC_ROOT = tempfile.mkdtemp(prefix="etjanst-test-static-")
-for _folder in (MEDIA_ROOT, STATIC_ROOT):
-    atexit.register(shutil.rmtree, _folder, ignore_errors=True)
+atexit.register(shutil.rmtree, STATIC_ROOT, ignore_errors=True)
+if "ETJANST_TEST_MEDIA_ROOT" not in os.environ:  # the test that made it removes it
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {

@@ -134,6 +134,7 @@ def _render_wait(request, result, *, same_device: bool, next_url: str, retry: st
             "result": result,
             "same_device": same_device,
             "qr_svg": bankid_login.current_qr_svg(request),
+            "status_url": bankid_login.status_url(request),
             "autostart": bankid_login.autostart_link(request),
             "next": next_url,
             "retry": retry,
@@ -145,7 +146,10 @@ def _render_wait(request, result, *, same_device: bool, next_url: str, retry: st
 @never_cache
 def bankid_status(request):
     _bankid_enabled()
-    result = bankid_login.poll(request)
+    poll_key = request.GET.get(bankid_login.POLL_KEY_PARAM)
+    # With the poll key (the waiting page's script): a read of the order's
+    # state, no session. Without it: the session's order.
+    result = bankid_login.poll_by_key(poll_key) if poll_key else bankid_login.poll(request)
     return JsonResponse(
         {
             "status": result.status,

@@ -1,13 +1,15 @@
-"""`etjanst worker`: django-tasks-db's `db_worker`, and, with --metrics-port
+"""`etjanst worker`: the `db_worker` of etjanst.jobs, and, with --metrics-port
 (or ETJANST_WORKER_METRICS_PORT), this worker's own counters (e-mails sent
 and failed) for Prometheus on that port. The queue itself is measured by the
 web's /metrics, from the database."""
 
 import os
 
-from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
 from prometheus_client.multiprocess import MultiProcessCollector
+
+# The resilient worker (heartbeats, stranded tasks, the schedule) of etjanst.jobs.
+from etjanst.jobs.management.commands.db_worker import Command as DBWorkerCommand
 
 
 class Command(DBWorkerCommand):
