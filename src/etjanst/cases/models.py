@@ -255,6 +255,7 @@ class CaseEvent(models.Model):
         LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Spärren för gallring hävd")
         NOTE = "note", _("Intern anteckning")
         EXPORTED = "exported", _("Exporterat")
+        PURGED = "purged", _("Gallrat")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

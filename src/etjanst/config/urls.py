@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from etjanst.api.urls import api
+
 admin.site.site_header = _("Etjänst – administration")
 admin.site.site_title = "Etjänst"
 
@@ -10,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/sprak/", set_language, name="set_language"),
     path("handlaggning/", include("etjanst.staff.urls")),
+    path("api/v1/", api.urls),
     path("", include("etjanst.portal.urls")),
     path("", include("etjanst.content.urls")),
 ]

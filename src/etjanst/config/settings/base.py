@@ -70,9 +70,13 @@ INSTALLED_APPS = [
     "etjanst.notifications",
     "etjanst.audit",
     "etjanst.retention",
+    "etjanst.integrations",
     "etjanst.staff",
     "etjanst.portal",
     "etjanst.content",
+    "etjanst.api",
+    # django-ninja: its templates and static files (the API docs, no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +219,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest request body the platform accepts at all (per-question and
 # per-case limits are set per e-service and are smaller).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Calls per minute one API client may make (429 with Retry-After beyond).
+ETJANST_API_RATE_LIMIT = int(os.environ.get("ETJANST_API_RATE_LIMIT", 600))
 ETJANST_MAX_REQUEST_SIZE = int(os.environ.get("ETJANST_MAX_REQUEST_SIZE", 60 * 1024 * 1024))
 
 # --- E-mail ---------------------------------------------------------------
