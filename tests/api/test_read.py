@@ -96,7 +96,9 @@ def test_an_anonymous_case_has_no_applicant(world):
         submission_key=uuid.uuid4(),
     )
     Case.objects.filter(pk=case.pk).update(is_anonymous=True)
-    _client, token = create_client(name="Ciceron", permissions=["read_cases"], eservices=[world["lampa"]])
+    _client, token = create_client(
+        name="Ciceron", permissions=["read_cases"], eservices=[world["lampa"]]
+    )
     from .conftest import Api
 
     body = Api(token).get(f"/api/v1/cases/{case.pk}").json()

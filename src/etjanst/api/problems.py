@@ -66,4 +66,6 @@ def problem_response(request, problem: Problem) -> HttpResponse:
 
 
 def not_found(detail: str | None = None) -> Problem:
-    return Problem(404, "not-found", detail or _("Det finns inget sådant ärende som ni har åtkomst till."))
+    return Problem(
+        404, "not-found", detail or _("Det finns inget sådant ärende som ni har åtkomst till.")
+    )

@@ -139,7 +139,9 @@ class EventOut(Schema):
     at: datetime
     case_id: int
     registration_number: str
-    status: str | None = Field(description="Statusens kod, vid case.submitted och case.status_changed")
+    status: str | None = Field(
+        description="Statusens kod, vid case.submitted och case.status_changed"
+    )
     case_url: str
 
 
@@ -165,7 +167,9 @@ class NoteOut(Schema):
 
 
 class AssigneeIn(Schema):
-    username: str | None = Field(description="Handläggarens användarnamn; null: ingen", max_length=150)
+    username: str | None = Field(
+        description="Handläggarens användarnamn; null: ingen", max_length=150
+    )
     expected_version: int | None = None
 
 

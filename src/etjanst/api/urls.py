@@ -107,5 +107,3 @@ def _too_big(request, exc):
             _("Begäran är för stor. Ingenting ändrades."),
         ),
     )
-
-

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.files import UploadedFile
 
 from etjanst.audit.actions import record_system_access
@@ -180,7 +181,9 @@ def get_case(request, case_id: int):
     return case_detail(case)
 
 
-BINARY = {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+BINARY = {
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+}
 PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 
 
@@ -279,11 +282,14 @@ def send_message(
             " ".join(str(v) for v in exc.errors.values()),
             errors=[{"field": k, "message": str(v)} for k, v in exc.errors.items()],
         ) from exc
-    return 201, {
-        "id": message.pk,
-        "created_at": message.created_at,
-        "attachment_ids": [a.pk for a in message.attachments.all()],
-    }
+    return Reply(
+        201,
+        {
+            "id": message.pk,
+            "created_at": message.created_at,
+            "attachment_ids": [a.pk for a in message.attachments.all()],
+        },
+    )
 
 
 @router.post(
@@ -303,7 +309,7 @@ def add_note(request, case_id: int, payload: NoteIn):
         )
     except case_actions.NoteInvalid as exc:
         raise Problem(422, "note-invalid", str(exc)) from exc
-    return 201, {"id": note.pk, "created_at": note.created_at}
+    return Reply(201, {"id": note.pk, "created_at": note.created_at})
 
 
 @router.put(
@@ -352,7 +358,7 @@ def confirm_delivery(request, case_id: int, payload: DeliveryIn):
         raise Problem(409, "delivery-conflict", str(exc)) from exc
     except integration_actions.IntegrationError as exc:
         raise Problem(422, "delivery-invalid", str(exc)) from exc
-    return (201 if created else 200), _delivery(delivery, client)
+    return Reply(201 if created else 200, _delivery(delivery, client))
 
 
 @router.get(

@@ -122,10 +122,7 @@ def confirm_delivery(*, case: Case, client: ApiClient, external_id: str) -> tupl
             existing = Delivery.objects.get(case=case, client=client)
     if existing.external_id != external_id:
         raise DeliveryConflict(
-            _(
-                "Ärendet är redan bekräftat med ett annat id (%(id)s). "
-                "Ingenting ändrades."
-            )
+            _("Ärendet är redan bekräftat med ett annat id (%(id)s). Ingenting ändrades.")
             % {"id": existing.external_id}
         )
     return existing, False
