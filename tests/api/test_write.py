@@ -38,7 +38,7 @@ def test_status_follows_an_allowed_transition(world, platina):
         ({"status": "komplettering"}, 409, "transition-not-allowed"),  # inkommet → komplettering
         ({"status": "finns-inte"}, 422, "unknown-status"),
         ({"status": "handlaggs", "expected_version": 99}, 409, "changed-meanwhile"),
-        ({}, 422, "validation-error"),
+        ({}, 400, "validation-error"),
     ],
 )
 def test_a_bad_status_change_changes_nothing(world, platina, body, status, code):
@@ -170,6 +170,9 @@ def test_the_confirmed_delivery_is_shown_on_the_staff_case_page(world, platina, 
 def test_an_empty_external_id_is_refused(world, platina):
     case = world["ks_case"]
     response = platina.put(url(case, "/delivery"), {"external_id": ""})
+    assert_problem(response, 400)
+    assert response.json()["errors"][0]["field"] == "body.payload.external_id"
+    response = platina.put(url(case, "/delivery"), {"external_id": "   "})
     assert_problem(response, 422)
     assert Delivery.objects.count() == 0
 

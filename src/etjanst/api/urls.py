@@ -70,12 +70,14 @@ def _invalid(request, exc: ValidationError):
         }
         for error in exc.errors
     ]
+    # Input that does not match the schema is a bad request (400); 422 is
+    # kept for well-formed input that a rule refuses (an unknown status).
     return problem_response(
         request,
         Problem(
-            422,
+            400,
             "validation-error",
-            _("Uppgifterna i begäran är inte giltiga. Se errors."),
+            _("Uppgifterna i begäran stämmer inte med API:ets schema. Se errors."),
             errors=errors,
         ),
     )

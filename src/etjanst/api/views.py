@@ -261,7 +261,7 @@ def set_status(request, case_id: int, payload: StatusIn):
 def send_message(
     request,
     case_id: int,
-    body: Form[str],
+    body: str = Form(..., min_length=1),
     client_key: Form[uuid.UUID | None] = None,
     files: File[list[UploadedFile]] = None,
 ):
