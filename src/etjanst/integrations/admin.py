@@ -64,12 +64,14 @@ class ApiClientAdmin(admin.ModelAdmin):
         client, token = actions.create_client(
             name=form.cleaned_data["name"],
             permissions=form.cleaned_data["permissions"],
+            eservices=form.cleaned_data["eservices"],
+            committees=form.cleaned_data["committees"],
             contact_email=form.cleaned_data.get("contact_email", ""),
             created_by=request.user,
             token_expires_at=form.cleaned_data.get("token_expires_at"),
         )
         obj.pk, obj.created_at, obj.permissions = client.pk, client.created_at, client.permissions
-        obj._state.adding = False
+        obj._state.adding, obj._state.db = False, client._state.db
         obj._new_token = token
 
     def response_add(self, request, obj, post_url_continue=None):
