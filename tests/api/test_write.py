@@ -182,3 +182,11 @@ def test_problem_documents_are_json_with_swedish_text(world, platina):
     body = json.loads(response.content)
     assert body["title"] == "Ogiltiga uppgifter"
     assert body["detail"] == "E-tjänsten har ingen status med den koden."
+
+
+def test_a_10_mb_json_body_is_refused(world, platina):
+    case = world["ks_case"]
+    before = snapshot(case)
+    response = platina.post(url(case, "/notes"), {"body": "a" * 10 * 1024 * 1024})
+    assert_problem(response, 413)
+    assert snapshot(case) == before

@@ -102,6 +102,7 @@ def _limit(value: int) -> int:
 
 @router.get(
     "/eservices/{slug}/cases",
+    tags=["Ärenden"],
     response={200: CasePageOut, **ERRORS},
     summary="Ärenden i en e-tjänst",
     description="Ärendena i id-ordning, en sida i taget. Filtren gäller hela listan; "
@@ -134,6 +135,7 @@ def list_cases(request, slug: str, filters: Query[CaseFilters]):
 
 @router.get(
     "/eservices/{slug}/events",
+    tags=["Händelser"],
     response={200: EventPageOut, **ERRORS},
     summary="Händelser i en e-tjänst",
     description="Inkomna ärenden, statusändringar, meddelanden och gallring, i ordning. "
@@ -173,7 +175,12 @@ def list_events(request, slug: str, cursor: str | None = None, limit: int = 100)
     }
 
 
-@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="Ett ärende")
+@router.get(
+    "/cases/{case_id}",
+    tags=["Ärenden"],
+    response={200: CaseOut, **ERRORS},
+    summary="Ett ärende",
+)
 def get_case(request, case_id: int):
     client = require(request, Permission.READ_CASES)
     case = _case(client, case_id)
@@ -189,6 +196,7 @@ PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "b
 
 @router.get(
     "/cases/{case_id}/receipt.pdf",
+    tags=["Ärenden"],
     response=ERRORS,
     summary="Ärendets kvitto (PDF)",
     openapi_extra={"responses": {"200": {"description": "Kvittot", **PDF}}},
@@ -206,6 +214,7 @@ def get_receipt(request, case_id: int):
 
 @router.get(
     "/cases/{case_id}/attachments/{attachment_id}",
+    tags=["Ärenden"],
     response=ERRORS,
     summary="En bilaga",
     openapi_extra={"responses": {"200": {"description": "Filen", **BINARY}}},
@@ -231,6 +240,7 @@ def _file(field, filename: str, content_type: str) -> FileResponse:
 
 @router.post(
     "/cases/{case_id}/status",
+    tags=["Handläggning"],
     response={200: CaseOut, **WRITE_ERRORS},
     summary="Ändra status",
     description="Bara de övergångar som e-tjänstens statusar tillåter.",
@@ -252,6 +262,7 @@ def set_status(request, case_id: int, payload: StatusIn):
 
 @router.post(
     "/cases/{case_id}/messages",
+    tags=["Handläggning"],
     response={201: MessageCreatedOut, **WRITE_ERRORS},
     summary="Skicka ett meddelande till invånaren",
     description="multipart/form-data: `body`, valfritt `client_key` (samma nyckel ger samma "
@@ -294,6 +305,7 @@ def send_message(
 
 @router.post(
     "/cases/{case_id}/notes",
+    tags=["Handläggning"],
     response={201: NoteOut, **WRITE_ERRORS},
     summary="Skriv en intern anteckning",
     description="Visas aldrig för invånaren.",
@@ -314,6 +326,7 @@ def add_note(request, case_id: int, payload: NoteIn):
 
 @router.put(
     "/cases/{case_id}/assignee",
+    tags=["Handläggning"],
     response={200: AssigneeOut, **WRITE_ERRORS},
     summary="Tilldela en handläggare",
 )
@@ -342,6 +355,7 @@ def assign(request, case_id: int, payload: AssigneeIn):
 
 @router.put(
     "/cases/{case_id}/delivery",
+    tags=["Leverans"],
     response={200: DeliveryOut, 201: DeliveryOut, **WRITE_ERRORS},
     summary="Bekräfta att ert system har ärendet",
     description="Med ert id eller diarienummer. Samma id igen ändrar inget (200); "
@@ -363,6 +377,7 @@ def confirm_delivery(request, case_id: int, payload: DeliveryIn):
 
 @router.get(
     "/cases/{case_id}/delivery",
+    tags=["Leverans"],
     response={200: DeliveryOut, **ERRORS},
     summary="Er bekräftelse av ärendet",
 )
