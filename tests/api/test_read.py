@@ -36,7 +36,7 @@ def test_every_read_of_a_case_is_in_the_residents_access_log(world, platina):
     platina.get(f"/api/v1/cases/{case.pk}")
     entry = AccessLogEntry.objects.get(case_id=case.pk)
     assert entry.user_name == "Platina"
-    assert entry.get_role_display() == "system"
+    assert entry.get_role_display() == "it-system"
     assert entry.kind == "view"
 
 

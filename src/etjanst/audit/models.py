@@ -55,7 +55,7 @@ class AccessLogEntry(models.Model):
         from etjanst.people.models import Role
 
         if self.role == SYSTEM_ROLE:
-            return str(_("system"))
+            return str(_("it-system"))
         return str(dict(Role.choices).get(self.role, self.role))
 
     def content(self) -> dict:

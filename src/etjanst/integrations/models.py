@@ -20,7 +20,7 @@ class ApiClient(models.Model):
     in "who opened my case"."""
 
     name = models.CharField(
-        _("system"),
+        _("systemets namn"),
         max_length=100,
         unique=True,
         help_text=_("Visas för invånaren när systemet läser ärendet, t.ex. ”Platina”."),
@@ -85,7 +85,7 @@ class ApiToken(models.Model):
     are kept: the token itself is shown once, when it is made."""
 
     client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="tokens")
-    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    prefix = models.CharField(_("nyckelns början"), max_length=16, unique=True)
     hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
     expires_at = models.DateTimeField(
