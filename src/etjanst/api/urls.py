@@ -38,7 +38,7 @@ api = EtjanstApi(
     openapi_url="/schema/",
     docs_url="/docs/",
     # No call to the validator badge at swagger.io: nothing leaves the network.
-    docs=Swagger(settings={"validatorUrl": None, "tryItOutEnabled": False}),
+    docs=Swagger(settings={"validatorUrl": None, "tryItOutEnabled": False, "deepLinking": False}),
 )
 api.add_router("", router)
 
