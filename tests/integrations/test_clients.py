@@ -107,6 +107,8 @@ def test_admin_creates_a_client_and_sees_its_token_once(admin_client):
             "contact_email": "it@exempelby.se",
             "tokens-TOTAL_FORMS": "0",
             "tokens-INITIAL_FORMS": "0",
+            "endpoints-TOTAL_FORMS": "0",
+            "endpoints-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200, response.content[:2000]

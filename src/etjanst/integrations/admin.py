@@ -5,13 +5,14 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import actions
+from . import actions, webhooks
 from .constants import Permission
-from .models import ApiClient, ApiToken, Delivery
+from .models import ApiClient, ApiToken, Delivery, OutboxMessage, WebhookEndpoint
 
 
 class ApiClientForm(forms.ModelForm):
@@ -43,12 +44,20 @@ class ApiTokenInline(admin.TabularInline):
         return False
 
 
+class WebhookEndpointInline(admin.TabularInline):
+    model = WebhookEndpoint
+    extra = 0
+    fields = ["url", "secret", "disabled_at", "disabled_reason"]
+    readonly_fields = ["secret", "disabled_at", "disabled_reason"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     form = ApiClientForm
     list_display = ["name", "get_permissions_display", "created_at", "revoked_at"]
     filter_horizontal = ["eservices", "committees"]
-    inlines = [ApiTokenInline]
+    inlines = [ApiTokenInline, WebhookEndpointInline]
     actions = ["rotate_with_overlap", "rotate_now", "revoke"]
 
     def get_fields(self, request, obj=None):
@@ -122,3 +131,34 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Staff see what was sent, what failed and why, and send again."""
+
+    list_display = [
+        "webhook_id",
+        "event_type",
+        "case",
+        "endpoint",
+        "state",
+        "attempts",
+        "last_status",
+        "next_attempt_at",
+    ]
+    list_filter = ["state", "event_type", "endpoint__client"]
+    search_fields = ["case__registration_number"]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Skicka igen nu"))
+    def resend(self, request, queryset):
+        for message in queryset:
+            webhooks.resend(message=message)
+        messages.success(request, _("Händelserna skickas igen."))

@@ -133,3 +133,89 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} → {self.client}: {self.external_id}"
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
+    import base64
+    import secrets
+
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+class WebhookEndpoint(models.Model):
+    """Where a client wants to be told about its cases: a thin CloudEvent,
+    signed as Standard Webhooks says, for each event of its cases."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="endpoints")
+    url = models.URLField(_("adress"), max_length=500)
+    secret = models.CharField(
+        _("hemlighet för signaturen"), max_length=100, default=new_webhook_secret
+    )
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+    disabled_at = models.DateTimeField(_("avstängd"), null=True, blank=True)
+    disabled_reason = models.CharField(_("varför avstängd"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook-adress")
+        verbose_name_plural = _("webhook-adresser")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class OutboxMessage(models.Model):
+    """One event for one endpoint, written in the same transaction as the
+    change it tells about; sent (and retried) from here by the worker."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Väntar")
+        DELIVERED = "delivered", _("Levererad")
+        FAILED = "failed", _("Misslyckad")
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="outbox")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    event_type = models.CharField(max_length=50)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("utgående händelse")
+        verbose_name_plural = _("utgående händelser")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="pending"),
+                name="outbox_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.webhook_id} {self.event_type}"
+
+    @property
+    def webhook_id(self) -> str:
+        return f"msg_{self.pk}"
+
+
+class WebhookAttempt(models.Model):
+    """Every try to deliver a message, with what came back."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="tries")
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

@@ -221,6 +221,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Calls per minute one API client may make (429 with Retry-After beyond).
 ETJANST_API_RATE_LIMIT = int(os.environ.get("ETJANST_API_RATE_LIMIT", 600))
+# Webhooks may go to private and loopback addresses, and over plain http
+# (only for a receiver inside the municipality's own network, and the tests).
+ETJANST_WEBHOOK_ALLOW_PRIVATE = env_bool("ETJANST_WEBHOOK_ALLOW_PRIVATE")
 ETJANST_MAX_REQUEST_SIZE = int(os.environ.get("ETJANST_MAX_REQUEST_SIZE", 60 * 1024 * 1024))
 
 # --- E-mail ---------------------------------------------------------------
