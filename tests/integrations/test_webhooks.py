@@ -180,3 +180,33 @@ def test_a_purge_is_told_too(setup, receiver):
     deliver_due()
     types = [item["body"]["type"] for item in receiver.handled()]
     assert types == ["se.etjanst.case.submitted", "se.etjanst.case.purged"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgresql
+def test_two_workers_send_each_message_once(setup, receiver):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks across connections are tested on PostgreSQL")
+    eservice, _endpoint = setup
+    cases = [new_case(eservice) for _ in range(20)]
+    barrier = threading.Barrier(2)
+
+    def work():
+        try:
+            barrier.wait()
+            deliver_due()
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    ids = [item["id"] for item in receiver.received]
+    assert len(ids) == len(set(ids)) == len(cases)
+    assert not OutboxMessage.objects.exclude(state="delivered").exists()

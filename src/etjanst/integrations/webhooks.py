@@ -136,7 +136,7 @@ def _claim(now, limit: int) -> list[OutboxMessage]:
     (order per case), leased so that no other worker sends them meanwhile."""
     with transaction.atomic():
         due = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
             .filter(endpoint__disabled_at__isnull=True)
             .order_by("pk")[: limit * 4]
