@@ -26,6 +26,8 @@ def test_status_follows_an_allowed_transition(world, platina):
     response = platina.post(url(case, "/status"), {"status": "handlaggs"})
     assert response.status_code == 200
     assert response.json()["status"]["code"] == "handlaggs"
+    assert response.json()["lock_version"] == 1
+    assert "applicant" not in response.json()  # no personal data: not a read of the case
     case.refresh_from_db()
     assert case.status.code == "handlaggs"
     event = case.events.get(kind=CaseEvent.Kind.STATUS)

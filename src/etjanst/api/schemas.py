@@ -157,6 +157,12 @@ class StatusIn(Schema):
     )
 
 
+class StatusChangedOut(Schema):
+    status: StatusOut
+    status_changed_at: datetime
+    lock_version: int
+
+
 class NoteIn(Schema):
     body: str = Field(max_length=100_000)
 
