@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
@@ -134,30 +134,24 @@ def check_address(url: str) -> None:
 def _claim(now, limit: int) -> list[OutboxMessage]:
     """Due messages, each the oldest pending one of its case and endpoint
     (order per case), leased so that no other worker sends them meanwhile."""
+    earlier = OutboxMessage.objects.filter(
+        endpoint_id=OuterRef("endpoint_id"),
+        case_id=OuterRef("case_id"),
+        state=OutboxMessage.State.PENDING,
+        pk__lt=OuterRef("pk"),
+    )
     with transaction.atomic():
-        due = (
+        claimed = list(
             OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
             .filter(endpoint__disabled_at__isnull=True)
-            .order_by("pk")[: limit * 4]
+            .filter(~Exists(earlier))
+            .select_related("endpoint")
+            .order_by("pk")[:limit]
         )
-        claimed, seen = [], set()
-        for message in due:
-            key = (message.endpoint_id, message.case_id)
-            earlier = OutboxMessage.objects.filter(
-                endpoint_id=message.endpoint_id,
-                case_id=message.case_id,
-                state=OutboxMessage.State.PENDING,
-                pk__lt=message.pk,
-            ).exists()
-            if key in seen or earlier:
-                continue
-            seen.add(key)
-            message.next_attempt_at = now + LEASE
-            message.save(update_fields=["next_attempt_at"])
-            claimed.append(message)
-            if len(claimed) >= limit:
-                break
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
+            next_attempt_at=now + LEASE
+        )
     return claimed
 
 
