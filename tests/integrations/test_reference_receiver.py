@@ -31,7 +31,7 @@ def test_a_new_case_is_pulled_and_confirmed_by_the_receiving_system(live_server,
         assert system.rejected == 0
         pulled = system.cases[case.pk]
         assert pulled["registration_number"] == case.registration_number
-        assert [a["text"] for a in pulled["answers"]][0] == "Altan"
+        assert {a["question_id"]: a["text"] for a in pulled["answers"]}["rubrik"] == "Altan"
         delivery = Delivery.objects.get(case=case)
         assert (delivery.client, delivery.external_id) == (client, f"REF-{case.pk}")
         entry = AccessLogEntry.objects.get(case_id=case.pk)
