@@ -11,6 +11,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS = "0" * 64
+# The role of an entry written for a receiving system (an API client, whose
+# id is then in user_id), not a person.
+SYSTEM_ROLE = "system"
 
 
 class AccessKind(models.TextChoices):
@@ -51,6 +54,8 @@ class AccessLogEntry(models.Model):
     def get_role_display(self) -> str:
         from etjanst.people.models import Role
 
+        if self.role == SYSTEM_ROLE:
+            return str(_("it-system"))
         return str(dict(Role.choices).get(self.role, self.role))
 
     def content(self) -> dict:

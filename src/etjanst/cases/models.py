@@ -267,6 +267,7 @@ class CaseEvent(models.Model):
         LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Spärren för gallring hävd")
         NOTE = "note", _("Intern anteckning")
         EXPORTED = "exported", _("Exporterat")
+        PURGED = "purged", _("Gallrat")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("ärende")

@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from etjanst.api.urls import api
+
 # admin.site is etjanst.config.admin.StaffAdminSite (one-time code required).
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/sprak/", set_language, name="set_language"),
     path("handlaggning/", include("etjanst.staff.urls")),
+    path("api/v1/", api.urls),
     path("", include("etjanst.portal.urls")),
     path("", include("etjanst.content.urls")),
 ]

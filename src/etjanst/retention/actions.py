@@ -110,7 +110,8 @@ def _purge_batch(rule: RetentionRule, *, now, batch_size: int, by: str) -> int:
 def _tombstone(ids: list[int]) -> list[tuple]:
     """Keep of each case only what the register shows (its number, date,
     committee, e-service): its content, files, messages and notes go."""
-    from etjanst.cases.models import Attachment, CaseNote, Message
+    from etjanst.cases.models import Attachment, CaseEvent, CaseNote, Message
+    from etjanst.cases.signals import events_bulk_created
 
     files = [
         (a.file.storage, a.file.name)
@@ -127,8 +128,17 @@ def _tombstone(ids: list[int]) -> list[tuple]:
     _purge_bookings(ids)
     Message.objects.filter(case_id__in=ids).delete()
     CaseNote.objects.filter(case_id__in=ids).delete()
+    now = timezone.now()
+    # The event feed of the API tells receiving systems what was purged.
+    events = CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(case_id=pk, kind=CaseEvent.Kind.PURGED, at=now, visible_to_resident=False)
+            for pk in ids
+        ]
+    )
+    events_bulk_created.send(sender=CaseEvent, events=events)
     Case.objects.filter(pk__in=ids).update(
-        purged_at=timezone.now(),
+        purged_at=now,
         answers={},
         signature=None,
         sender_name="",

@@ -84,10 +84,14 @@ INSTALLED_APPS = [
     "etjanst.notifications",
     "etjanst.audit",
     "etjanst.retention",
+    "etjanst.integrations",
     "etjanst.staff",
     "etjanst.portal",
     "etjanst.content",
     "etjanst.operations",
+    "etjanst.api",
+    # django-ninja: its templates and static files (the API docs, no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +153,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Background workers (etjanst.jobs, docs/operations.md, "När delar fallerar") ----------------------
+# --- Background workers (etjanst.jobs; docs/operations.md, "När delar fallerar") ---
 # A worker writes a heartbeat this often (s); a task RUNNING on a worker
 # silent for ETJANST_WORKER_DEAD_AFTER s is stranded and run again (failed
 # after ETJANST_TASK_MAX_STRANDINGS tries). Housekeeping (stranded tasks,
@@ -170,11 +174,13 @@ ETJANST_SCHEDULE = {
     "purge": {"command": "purge", "at": "03:00"},
     "prune_task_results": {"command": "prune_db_task_results", "at": "04:00"},
     "send_booking_reminders": {"command": "send_booking_reminders", "at": "07:00"},
+    # Webhooks are sent as soon as a change commits; this retries those that wait.
+    "deliver_webhooks": {"command": "deliver_webhooks", "every": 60},
 }
 if env_bool("ETJANST_SCHEDULE_OFF", False):  # cron or another scheduler runs them instead
     ETJANST_SCHEDULE = {}
 
-# --- Overload (portal.middleware.OverloadGuardMiddleware, docs/operations.md, "När delar fallerar") ----
+# --- Overload (portal.middleware.OverloadGuardMiddleware; docs/operations.md) ---
 # "Många använder e-tjänsterna just nu" (503 + Retry-After) instead of a
 # timeout: for a GET that waited longer than this in front of the web
 # processes (X-Request-Start from the proxy; 0: off) ...
@@ -343,6 +349,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest request body the platform accepts at all (per-question and
 # per-case limits are set per e-service and are smaller).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Calls per minute one API client may make (429 with Retry-After beyond).
+ETJANST_API_RATE_LIMIT = int(os.environ.get("ETJANST_API_RATE_LIMIT", 600))
+# Webhooks may go to private and loopback addresses, and over plain http
+# (only for a receiver inside the municipality's own network, and the tests).
+ETJANST_WEBHOOK_ALLOW_PRIVATE = env_bool("ETJANST_WEBHOOK_ALLOW_PRIVATE")
 ETJANST_MAX_REQUEST_SIZE = int(os.environ.get("ETJANST_MAX_REQUEST_SIZE", 60 * 1024 * 1024))
 
 # --- E-mail ---------------------------------------------------------------

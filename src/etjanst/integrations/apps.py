@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationsConfig(AppConfig):
+    name = "etjanst.integrations"
+    verbose_name = _("Integrationer")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

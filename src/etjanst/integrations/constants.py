@@ -1,0 +1,12 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Permission(models.TextChoices):
+    """What an API client may do, within its e-services and committees."""
+
+    READ_CASES = "read_cases", _("Läsa ärenden, bilagor och händelser")
+    WRITE_STATUS = "write_status", _("Ändra status och tilldela handläggare")
+    WRITE_MESSAGES = "write_messages", _("Skicka meddelanden och skriva interna anteckningar")
+    DELIVERIES = "deliveries", _("Läsa och bekräfta leveranser")
+    ARCHIVE_EXPORT = "archive_export", _("Exportera till e-arkiv")

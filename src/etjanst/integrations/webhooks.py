@@ -1,0 +1,252 @@
+"""Webhooks from a transactional outbox.
+
+Each case event that a receiving system may hear about becomes one
+OutboxMessage per endpoint, written in the transaction that writes the event
+(so a change and its message are committed together or not at all). The
+worker then sends the messages: Standard Webhooks headers and signature
+(made with the `standardwebhooks` library), a thin CloudEvents 1.0 body,
+short timeouts, no redirects, no private addresses unless allowed. A message
+is claimed with a lease before it is sent, so a worker killed mid-delivery
+only delays it: it is sent again (at least once; receivers deduplicate by
+`webhook-id`). Messages of one case go to an endpoint in order."""
+
+import ipaddress
+import logging
+import socket
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+from standardwebhooks.webhooks import Webhook
+
+from etjanst.cases.models import Case, CaseEvent
+
+from .constants import Permission
+from .models import OutboxMessage, WebhookAttempt, WebhookEndpoint
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPES = {
+    CaseEvent.Kind.RECEIVED: "case.submitted",
+    CaseEvent.Kind.STATUS: "case.status_changed",
+    CaseEvent.Kind.MESSAGE_FROM_RESIDENT: "case.message_received",
+    CaseEvent.Kind.MESSAGE_FROM_STAFF: "case.message_sent",
+    CaseEvent.Kind.PURGED: "case.purged",
+}
+# Exponential backoff: about 3 days and 6 hours in all, then the message has failed.
+RETRY_DELAYS = [
+    timedelta(seconds=s)
+    for s in (5, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600, 24 * 3600)
+]
+LEASE = timedelta(seconds=60)
+TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+MAX_RETRY_AFTER = timedelta(hours=6)
+
+
+def endpoints_for(case: Case) -> list[WebhookEndpoint]:
+    """The active endpoints of clients that may read the case."""
+    endpoints = (
+        WebhookEndpoint.objects.filter(disabled_at__isnull=True, client__revoked_at__isnull=True)
+        .filter(Q(client__eservices=case.eservice_id) | Q(client__committees=case.committee_id))
+        .select_related("client")
+        .distinct()
+    )
+    return [e for e in endpoints if e.client.may(Permission.READ_CASES)]
+
+
+def record_event(event: CaseEvent) -> list[OutboxMessage]:
+    """Write the event's messages to the outbox (inside the caller's
+    transaction) and ask the worker to send them once it commits."""
+    event_type = EVENT_TYPES.get(event.kind)
+    if event_type is None:
+        return []
+    case = event.case  # already loaded by whoever wrote the event
+    messages = [
+        OutboxMessage(
+            endpoint=endpoint,
+            case=case,
+            event_type=event_type,
+            payload=_cloudevent(event, event_type, case),
+            created_at=event.at,
+        )
+        for endpoint in endpoints_for(case)
+    ]
+    if messages:
+        OutboxMessage.objects.bulk_create(messages)
+        transaction.on_commit(lambda: deliver_webhooks.enqueue())
+    return messages
+
+
+def _cloudevent(event: CaseEvent, event_type: str, case: Case) -> dict:
+    """Thin: what happened and where to read more, no case content."""
+    return {
+        "specversion": "1.0",
+        "id": f"evt_{event.pk}",
+        "source": f"{settings.ETJANST_SITE_URL}/api/v1/eservices/{case.eservice.slug}",
+        "type": f"se.etjanst.{event_type}",
+        "subject": str(case.pk),
+        "time": event.at.isoformat(),
+        "datacontenttype": "application/json",
+        "data": {
+            "case_id": case.pk,
+            "registration_number": case.registration_number,
+            "status": event.status.code if event.status_id else None,
+            "links": {
+                "case": settings.ETJANST_SITE_URL
+                + reverse("api-v1:get_case", kwargs={"case_id": case.pk})
+            },
+        },
+    }
+
+
+class RefusedAddress(Exception):
+    pass
+
+
+def check_address(url: str) -> None:
+    """No webhooks to loopback, private, link-local or reserved addresses
+    (SSRF), unless the installation allows it (ETJANST_WEBHOOK_ALLOW_PRIVATE)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        raise RefusedAddress("bad url")
+    if parts.scheme == "http" and not settings.ETJANST_WEBHOOK_ALLOW_PRIVATE:
+        raise RefusedAddress("https only")
+    if settings.ETJANST_WEBHOOK_ALLOW_PRIVATE:
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise RefusedAddress("unknown host") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global or address.is_multicast:
+            raise RefusedAddress(f"not a public address: {address}")
+
+
+def _claim(now, limit: int) -> list[OutboxMessage]:
+    """Due messages, each the oldest pending one of its case and endpoint
+    (order per case), leased so that no other worker sends them meanwhile."""
+    earlier = OutboxMessage.objects.filter(
+        endpoint_id=OuterRef("endpoint_id"),
+        case_id=OuterRef("case_id"),
+        state=OutboxMessage.State.PENDING,
+        pk__lt=OuterRef("pk"),
+    )
+    with transaction.atomic():
+        claimed = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
+            .filter(endpoint__disabled_at__isnull=True)
+            .filter(~Exists(earlier))
+            .select_related("endpoint")
+            .order_by("pk")[:limit]
+        )
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
+            next_attempt_at=now + LEASE
+        )
+    return claimed
+
+
+def deliver_due(*, limit: int = 100, client: httpx.Client | None = None) -> int:
+    """Send what is due now; returns how many were delivered."""
+    delivered, tried = 0, 0
+    with client or httpx.Client(timeout=TIMEOUT, follow_redirects=False) as http:
+        # Again while there is more: the next message of a case becomes due
+        # once the one before it is delivered. A failed one moves to the
+        # future, so this ends.
+        while tried < limit and (batch := _claim(timezone.now(), limit - tried)):
+            for message in batch:
+                delivered += _send(message, http)
+            tried += len(batch)
+    return delivered
+
+
+def _send(message: OutboxMessage, http: httpx.Client) -> bool:
+    endpoint = message.endpoint
+    body = _json(message.payload)
+    sent_at = timezone.now()
+    headers = {
+        "content-type": "application/cloudevents+json",
+        "webhook-id": message.webhook_id,
+        "webhook-timestamp": str(int(sent_at.timestamp())),
+        "webhook-signature": Webhook(endpoint.secret).sign(message.webhook_id, sent_at, body),
+        "user-agent": "Etjanst-Webhooks/1",
+    }
+    status, error, retry_after = None, "", None
+    started = time.monotonic()
+    try:
+        check_address(endpoint.url)
+        response = http.post(endpoint.url, content=body.encode(), headers=headers)
+        status = response.status_code
+        retry_after = _retry_after(response.headers.get("retry-after"))
+    except RefusedAddress as exc:
+        error = f"refused: {exc}"
+    except httpx.HTTPError as exc:
+        error = exc.__class__.__name__
+    duration = int((time.monotonic() - started) * 1000)
+    return _record(message, status, error, retry_after, duration)
+
+
+@transaction.atomic
+def _record(message, status, error, retry_after, duration) -> bool:
+    now = timezone.now()
+    WebhookAttempt.objects.create(
+        message=message, at=now, status_code=status, error=error[:300], duration_ms=duration
+    )
+    message.attempts += 1
+    message.last_status, message.last_error = status, error[:300]
+    if status is not None and 200 <= status < 300:
+        message.state, message.delivered_at = OutboxMessage.State.DELIVERED, now
+        message.save()
+        return True
+    if status == 410:  # the receiver says: this endpoint is gone
+        WebhookEndpoint.objects.filter(pk=message.endpoint_id).update(
+            disabled_at=now, disabled_reason="410 Gone"
+        )
+        logger.warning("Webhook endpoint %s disabled: 410 Gone", message.endpoint_id)
+    if message.attempts > len(RETRY_DELAYS):
+        message.state = OutboxMessage.State.FAILED
+    else:
+        delay = RETRY_DELAYS[message.attempts - 1]
+        if retry_after is not None and status in {429, 502, 503, 504}:
+            delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+        message.next_attempt_at = now + delay
+    message.save()
+    logger.info(
+        "Webhook %s to endpoint %s: %s", message.webhook_id, message.endpoint_id, status or error
+    )
+    return False
+
+
+def _retry_after(value: str | None) -> timedelta | None:
+    if value and value.strip().isdigit():
+        return timedelta(seconds=int(value.strip()))
+    return None
+
+
+def _json(payload: dict) -> str:
+    import json
+
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def resend(*, message: OutboxMessage) -> OutboxMessage:
+    """Staff send a failed (or any) message again, now."""
+    message.state, message.next_attempt_at = OutboxMessage.State.PENDING, timezone.now()
+    message.attempts = 0
+    message.save(update_fields=["state", "next_attempt_at", "attempts"])
+    return message
+
+
+@task()
+def deliver_webhooks() -> int:
+    """The worker's part: send what is due (also run every minute by the
+    workers' schedule, for the retries)."""
+    return deliver_due()
