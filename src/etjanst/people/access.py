@@ -19,8 +19,30 @@ def accesses(user) -> list[StaffAccess]:
 
 def is_staff_member(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active) or any(
-        a.role in READS_CASES for a in accesses(user)
+        a.role in READS_CASES or a.role == Role.ESERVICE_MANAGER for a in accesses(user)
     )
+
+
+def builder_scope(user) -> Q | None:
+    """A filter on e-services the user may build (None: all). E-service
+    administrators build those of their committees (or the one e-service
+    they are given); administrators for everything and superusers build all;
+    case officers and registrars build none."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    mine = accesses(user)
+    if any(_is_global(a) for a in mine):
+        return None
+    builders = [a for a in mine if a.role == Role.ESERVICE_MANAGER]
+    return Q(committee_id__in={a.committee_id for a in builders if a.committee_id}) | Q(
+        pk__in={a.eservice_id for a in builders if a.eservice_id}
+    )
+
+
+def may_build(user) -> bool:
+    """Whether the user may open the builder at all."""
+    scope = builder_scope(user)
+    return scope is None or any(a.role == Role.ESERVICE_MANAGER for a in accesses(user))
 
 
 def _is_global(access: StaffAccess) -> bool:
