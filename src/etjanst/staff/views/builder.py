@@ -237,6 +237,7 @@ def overview(request, eservice_id: int):
             "questions": [
                 {
                     "q": q,
+                    "name": builder._label(q)[:40],
                     "type": builder.TYPE_LABELS.get(q["type"], q["type"]),
                     "visible_if": builder.describe_condition(form, q.get("visible_if")),
                     "required_if": builder.describe_condition(form, q.get("required_if")),
