@@ -29,6 +29,7 @@ def _pages(eservice):
         reverse("staff:builder_check", args=[eservice.pk]),
         reverse("staff:builder_versions", args=[eservice.pk]) + "?fran=1&till=1",
         reverse("staff:builder_change_log", args=[eservice.pk]),
+        reverse("staff:builder_statuses", args=[eservice.pk]),
         reverse("staff:builder_export", args=[eservice.pk]),
         reverse("staff:builder_copy", args=[eservice.pk]),
     ]

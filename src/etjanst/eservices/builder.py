@@ -523,6 +523,12 @@ def parse_step_fields(*, form: dict, data: Mapping, step_id: str = "") -> dict:
 # --- writes -------------------------------------------------------------------
 
 
+def record_change(*, eservice: EService, actor, summary: str) -> None:
+    """One row of the change log, for changes made outside the form (e.g.
+    the statuses, by cases.statuses). Call inside the change's transaction."""
+    _log(eservice, actor, summary)
+
+
 def _log(eservice: EService, actor, summary: str, version: EServiceVersion | None = None) -> None:
     EServiceChange.objects.create(
         eservice=eservice,

@@ -82,6 +82,7 @@ urlpatterns = [
         builder.change_log,
         name="builder_change_log",
     ),
+    path("e-tjanster/<int:eservice_id>/statusar/", builder.statuses, name="builder_statuses"),
     path("e-tjanster/<int:eservice_id>/export.json", builder.export, name="builder_export"),
     path("e-tjanster/<int:eservice_id>/kopiera/", builder.copy, name="builder_copy"),
 ]
