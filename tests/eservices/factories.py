@@ -17,7 +17,7 @@ def question(form, step_id, qtype, **data):
 
     def run(current):
         new_id = builder.make_id(
-            data.get("label", "") or data.get("text", ""), builder._all_ids(current)
+            data.get("label", "") or data.get("text", ""), builder.all_ids(current)
         )
         made["id"] = new_id
         q = builder.parse_question_fields(

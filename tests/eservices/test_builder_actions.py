@@ -30,7 +30,7 @@ def _add_question(eservice, actor, step_id, qtype, **data):
 
     def run(form):
         new_id = builder.make_id(
-            data.get("label", "") or data.get("text", ""), builder._all_ids(form)
+            data.get("label", "") or data.get("text", ""), builder.all_ids(form)
         )
         question = builder.parse_question_fields(
             form=form, question_type=qtype, data=data, question_id=new_id

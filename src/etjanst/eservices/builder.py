@@ -138,10 +138,15 @@ def find_step(form: dict, step_id: str) -> dict | None:
     return next((s for s in form["steps"] if s["id"] == step_id), None)
 
 
-def _all_ids(form: dict) -> set[str]:
+def all_ids(form: dict) -> set[str]:
     return {s["id"] for s in form["steps"]} | {
         q["id"] for s in form["steps"] for q in s["questions"]
     }
+
+
+def new_question_id(form: dict, data: Mapping) -> str:
+    """The id for a new question with these fields (from its label or text)."""
+    return make_id(_one(data, "label") or _one(data, "text")[:40], all_ids(form))
 
 
 def make_id(text: str, taken: set[str], fallback: str = "fraga") -> str:
@@ -160,7 +165,7 @@ def make_id(text: str, taken: set[str], fallback: str = "fraga") -> str:
 # --- conditions in words ----------------------------------------------------
 
 
-def _label(question: dict) -> str:
+def label_of(question: dict) -> str:
     return question.get("label") or question.get("text", "")[:60] or question["id"]
 
 
@@ -204,7 +209,7 @@ def condition_options(form: dict, *, before_question: str = "", before_step: str
                 return options
             if question["type"] in ("info",):
                 continue
-            label = _label(question)
+            label = label_of(question)
             values = _values(question)
             if values is None:
                 yes, no = (
@@ -240,7 +245,7 @@ def describe_condition(form: dict, condition: dict | None) -> str:
     if found is None:
         return _("en fråga som inte finns längre (%(id)s)") % {"id": condition["question"]}
     question = found[1]
-    label = _label(question)
+    label = label_of(question)
     if "checked" in condition:
         if question["type"] == "confirmation":
             verb = _("är ikryssad") if condition["checked"] else _("är inte ikryssad")
@@ -579,7 +584,7 @@ def edit_draft(
 
 
 def add_step(form: dict, fields: dict) -> tuple[str, str]:
-    step_id = make_id(fields["title"], _all_ids(form), fallback="steg")
+    step_id = make_id(fields["title"], all_ids(form), fallback="steg")
     form["steps"].append({"id": step_id, **fields, "questions": []})
     return step_id, _("Lade till steget «%(t)s».") % {"t": fields["title"]}
 
@@ -628,7 +633,7 @@ def copy_step(form: dict, step_id: str) -> tuple[str, str]:
     """A copy right after the step, with new ids; conditions inside the step
     that look at its own questions look at the copies."""
     step = _step_or_error(form, step_id)
-    taken = _all_ids(form)
+    taken = all_ids(form)
     clone = copy.deepcopy(step)
     clone["id"] = make_id(step["title"], taken, fallback="steg")
     taken.add(clone["id"])
@@ -636,7 +641,7 @@ def copy_step(form: dict, step_id: str) -> tuple[str, str]:
     clone["title"] = clone["title"][:TITLE_LIMIT]
     renamed = {}
     for question in clone["questions"]:
-        new_id = make_id(_label(question), taken)
+        new_id = make_id(label_of(question), taken)
         taken.add(new_id)
         renamed[question["id"]], question["id"] = new_id, new_id
     for question in clone["questions"]:
@@ -652,7 +657,7 @@ def add_question(form: dict, step_id: str, question: dict) -> str:
     step = _step_or_error(form, step_id)
     step["questions"].append(question)
     return _("Lade till frågan «%(l)s» i steget «%(t)s».") % {
-        "l": _label(question),
+        "l": label_of(question),
         "t": step["title"],
     }
 
@@ -660,13 +665,13 @@ def add_question(form: dict, step_id: str, question: dict) -> str:
 def update_question(form: dict, question_id: str, question: dict) -> str:
     step, old = _question_or_error(form, question_id)
     step["questions"][step["questions"].index(old)] = question
-    return _("Ändrade frågan «%(l)s».") % {"l": _label(question)}
+    return _("Ändrade frågan «%(l)s».") % {"l": label_of(question)}
 
 
 def delete_question(form: dict, question_id: str) -> str:
     step, question = _question_or_error(form, question_id)
     step["questions"].remove(question)
-    return _("Tog bort frågan «%(l)s».") % {"l": _label(question)}
+    return _("Tog bort frågan «%(l)s».") % {"l": label_of(question)}
 
 
 def move_question(form: dict, question_id: str, offset: int) -> str:
@@ -689,17 +694,17 @@ def move_question(form: dict, question_id: str, offset: int) -> str:
         else:
             neighbour.insert(0, question)
     word = _("upp") if offset < 0 else _("ned")
-    return _("Flyttade frågan «%(l)s» %(dir)s.") % {"l": _label(question), "dir": word}
+    return _("Flyttade frågan «%(l)s» %(dir)s.") % {"l": label_of(question), "dir": word}
 
 
 def copy_question(form: dict, question_id: str) -> tuple[str, str]:
     step, question = _question_or_error(form, question_id)
     clone = copy.deepcopy(question)
-    clone["id"] = make_id(_label(question), _all_ids(form))
+    clone["id"] = make_id(label_of(question), all_ids(form))
     if clone.get("label"):
         clone["label"] = (_("Kopia av %(l)s") % {"l": clone["label"]})[: LIMITS["label"]]
     step["questions"].insert(step["questions"].index(question) + 1, clone)
-    return clone["id"], _("Kopierade frågan «%(l)s».") % {"l": _label(question)}
+    return clone["id"], _("Kopierade frågan «%(l)s».") % {"l": label_of(question)}
 
 
 def set_confirmation_email(form: dict, on: bool) -> str:

@@ -238,7 +238,7 @@ def overview(request, eservice_id: int):
             "questions": [
                 {
                     "q": q,
-                    "name": builder._label(q)[:40],
+                    "name": builder.label_of(q)[:40],
                     "type": builder.TYPE_LABELS.get(q["type"], q["type"]),
                     "visible_if": builder.describe_condition(form, q.get("visible_if")),
                     "required_if": builder.describe_condition(form, q.get("required_if")),
@@ -614,9 +614,7 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
 
         def run(current: dict) -> str:
             if is_new:
-                taken = builder._all_ids(current)
-                label = builder._one(data, "label") or builder._one(data, "text")[:40]
-                new_id = builder.make_id(label, taken)
+                new_id = builder.new_question_id(current, data)
                 question = builder.parse_question_fields(
                     form=current,
                     question_type=question_type,
