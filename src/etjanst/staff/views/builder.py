@@ -582,7 +582,7 @@ def add_question(request, eservice_id: int, step_id: str):
                 "eservice": eservice,
                 "step": target_step,
                 "types": list(builder.TYPE_LABELS.items()),
-                "error": bool(request.GET.get("typ")),
+                "error": "typ" in request.GET or request.method == "POST",
             },
         )
     return _question_page(request, eservice, form_json, token, question_type, step_id, None)
