@@ -11,10 +11,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q
+from django.forms.utils import flatatt
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -230,16 +233,32 @@ def overview(request, eservice_id: int):
     form, token = builder.working_form(eservice)
     findings = lint(eservice, form)
     draft = builder.draft_of(eservice)
+    focus = request.GET.get("fokus", "")
+    # Everything per row is prepared here: the page has 200+ rows, and
+    # template lookups and {% url %} per row were most of its time
+    # (bench/builder.py: 233 → see docs/benchmarks.md).
+    type_labels = {k: str(v) for k, v in builder.TYPE_LABELS.items()}
+    edit_base = reverse("staff:builder_question", args=[eservice.pk, "x"])[:-2]
     steps = [
         {
             "step": step,
             "number": n,
+            "url": reverse("staff:builder_step", args=[eservice.pk, step["id"]]),
+            "add_url": reverse("staff:builder_add_question", args=[eservice.pk, step["id"]]),
+            "focus": focus.removeprefix(f"step-{step['id']}-")
+            if focus.startswith(f"step-{step['id']}-")
+            else "",
             "condition": builder.describe_condition(form, step.get("visible_if")),
             "questions": [
                 {
                     "q": q,
                     "name": builder.label_of(q)[:40],
-                    "type": builder.TYPE_LABELS.get(q["type"], q["type"]),
+                    "choices": ", ".join(c["label"] for c in q.get("choices", [])),
+                    "url": f"{edit_base}{q['id']}/",
+                    "focus": focus.removeprefix(f"q-{q['id']}-")
+                    if focus.startswith(f"q-{q['id']}-")
+                    else "",
+                    "type": type_labels.get(q["type"], q["type"]),
                     "visible_if": builder.describe_condition(form, q.get("visible_if")),
                     "required_if": builder.describe_condition(form, q.get("required_if")),
                 }
@@ -261,7 +280,7 @@ def overview(request, eservice_id: int):
             "draft": draft,
             "errors": [f for f in findings if f.is_error],
             "warnings": [f for f in findings if not f.is_error],
-            "focus": request.GET.get("fokus", ""),
+            "focus": focus,
             "confirmation_email": form.get("confirmation_email", True),
         },
     )
@@ -292,8 +311,9 @@ def change(request, eservice_id: int):
     eservice = _eservice(request, eservice_id)
     if request.method != "POST":
         return redirect("staff:builder_eservice", eservice.pk)
-    action = request.POST.get("action", "")
-    target = request.POST.get("target", "")
+    # One form per step: a button says what and on which ("question_up:<id>").
+    action, _colon, target = request.POST.get("action", "").partition(":")
+    target = target or request.POST.get("target", "")
     if action not in ROW_ACTIONS:
         messages.error(request, _("Okänd åtgärd."))
         return redirect("staff:builder_eservice", eservice.pk)
@@ -365,6 +385,23 @@ def _neighbour_step(form: dict, index: int) -> str:
 # --- steps ------------------------------------------------------------------------
 
 
+class LongSelect(forms.Select):
+    """A <select> written in Python. A condition list has an option per
+    earlier question and answer (≈ 600 at 200 questions); Django's template
+    per option made the question page take ~340 ms (bench/builder.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{escape(v)}"{" selected" if str(v) == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for v, label in self.choices
+        )
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308 (escaped)
+
+
 class StepForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Rubrik"), required=False)
     description = forms.CharField(
@@ -372,7 +409,9 @@ class StepForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    visible_if = forms.ChoiceField(label=gettext_lazy("Visa steget"), required=False)
+    visible_if = forms.ChoiceField(
+        label=gettext_lazy("Visa steget"), required=False, widget=LongSelect
+    )
 
     def __init__(self, *args, condition_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -530,13 +569,17 @@ def question_form_class(question_type: str, form_json: dict, question_id: str, i
     )
     words = [(o.code, _("När %(c)s") % {"c": o.text}) for o in options]
     fields["visible_if"] = forms.ChoiceField(
-        label=_("Visa frågan"), required=False, choices=[("", _("Alltid")), *words]
+        label=_("Visa frågan"),
+        required=False,
+        choices=[("", _("Alltid")), *words],
+        widget=LongSelect,
     )
     if question_type != "info":
         fields["required_if"] = forms.ChoiceField(
             label=_("Kräv svar"),
             required=False,
             choices=[("", _("Som rutan «Frågan måste besvaras» säger")), *words],
+            widget=LongSelect,
         )
     for field in fields.values():
         if not isinstance(
