@@ -193,7 +193,7 @@ def format_report(args, results: dict, questions: int) -> str:
     )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"### Builder (`bench/builder.py`) — run of {now}, commit {commit}",
+        f"### Run of {now}, commit {commit} (`bench/builder.py`)",
         "",
         f"{os.cpu_count()} vCPU ({cpu}), Python {platform.python_version()}, SQLite, "
         f"DEBUG off, in process (Django test client). {args.steps} steps, {questions} "
