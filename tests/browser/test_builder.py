@@ -4,6 +4,9 @@ a step, a yes/no question and a follow-up shown on "Ja", an e-mail question,
 moves and deletes a question (focus checked after each add, move and
 delete), checks and publishes it. axe scans every builder page on the way."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -29,6 +32,17 @@ def administrator(transactional_db, context, live_server):
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     return user
+
+
+# With SCREENSHOT_DIR set (e.g. docs/images), the test saves the pictures
+# that docs/builder.md shows: they are always of the builder as it is.
+SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR", "")
+
+
+def _shoot(page, name: str) -> None:
+    if SCREENSHOT_DIR:
+        Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"builder-{name}.png"), full_page=True)
 
 
 def _back_to(page, target) -> None:
@@ -72,6 +86,7 @@ def test_build_an_eservice_with_the_keyboard_only(site, administrator):
     _choose(page, "Gallringsregel")
     _type_into(page, "Ändamål med personuppgifterna", "För att pröva ansökan.")
     _type_into(page, "Rättslig grund", "Myndighetsutövning.")
+    _shoot(page, "skapa")
     _press_enter_on(site, page.get_by_role("button", name="Skapa e-tjänsten"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Ansökan om skolskjuts")
 
@@ -92,6 +107,7 @@ def test_build_an_eservice_with_the_keyboard_only(site, administrator):
         _type_into(page, "Fråga", label)
         if condition_presses:
             _choose(page, "Visa frågan", condition_presses)
+            _shoot(page, "villkor")
         _press_enter_on(site, page.get_by_role("button", name="Spara frågan"))
         edit = page.get_by_role("link", name=f"Ändra {label}")
         assert has_focus(edit), f"focus after adding {label}"
@@ -103,6 +119,7 @@ def test_build_an_eservice_with_the_keyboard_only(site, administrator):
     add(0, "Barnets namn")
     expect(page.get_by_text("Visas när «Har barnet långt till skolan?» är «Ja».")).to_be_visible()
 
+    _shoot(page, "steg-och-fragor")
     # Move "Barnets namn" up: focus stays on its "Flytta upp" button.
     _back_to(page, page.get_by_role("button", name="Flytta upp Barnets namn"))
     with site.navigation():
@@ -124,6 +141,7 @@ def test_build_an_eservice_with_the_keyboard_only(site, administrator):
     # Check and publish.
     _press_enter_on(site, page.get_by_role("link", name="Kontrollera och publicera"))
     expect(page.get_by_text("Kontrollen hittade inget att rätta.")).to_be_visible()
+    _shoot(page, "publicera")
     _press_enter_on(site, page.get_by_role("button", name="Publicera"))
     expect(page.get_by_text("Version 1 är publicerad.")).to_be_visible()
     eservice = EService.objects.get(slug="skolskjuts")
@@ -131,6 +149,8 @@ def test_build_an_eservice_with_the_keyboard_only(site, administrator):
     assert questions[1]["visible_if"] == {"question": questions[0]["id"], "equals": "yes"}
     assert EService.objects.published().filter(pk=eservice.pk).exists()
 
+    site.visit(f"/handlaggning/e-tjanster/{eservice.pk}/versioner/?fran=1&till=1")
+    _shoot(page, "versioner")
     # Every other builder page passes axe too.
     for path in (
         "statusar/",
