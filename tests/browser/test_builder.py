@@ -2,7 +2,10 @@
 typing; no mouse): an administrator creates an e-service from nothing, adds
 a step, a yes/no question and a follow-up shown on "Ja", an e-mail question,
 moves and deletes a question (focus checked after each add, move and
-delete), checks and publishes it. axe scans every builder page on the way."""
+delete), adds a step with an attachment, checks and publishes it. axe scans
+every builder page on the way. Then a resident fills in and sends it, and the
+case reaches the inbox and the confirmation the SMTP server. (Test mode,
+"Testa e-tjänsten", comes with the submissions app.)"""
 
 import os
 from pathlib import Path
@@ -11,9 +14,11 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from etjanst.cases.models import Case
 from etjanst.eservices.models import EService
 
 from ..factories import CategoryFactory, CommitteeFactory, RetentionRuleFactory
+from ..files import PNG_BYTES
 from ..staff import log_in_staff, staff_user
 from .test_keyboard import has_focus, tab_to
 
@@ -73,6 +78,11 @@ def _press_enter_on(site, locator) -> None:
 
 
 def test_build_an_eservice_with_the_keyboard_only(site, administrator):
+    eservice = build_with_the_keyboard(site)
+    assert EService.objects.published().filter(pk=eservice.pk).exists()
+
+
+def build_with_the_keyboard(site) -> EService:
     page = site.page
     site.visit("/handlaggning/e-tjanster/")
     _press_enter_on(site, page.get_by_role("link", name="Skapa en ny e-tjänst"))
@@ -138,6 +148,23 @@ def test_build_an_eservice_with_the_keyboard_only(site, administrator):
     assert has_focus(page.get_by_role("link", name="Ändra Har barnet långt till skolan?"))
     expect(items).to_have_count(3)
 
+    # A second step with an attachment: PDF and PNG accepted (Space ticks a box).
+    _press_enter_on(site, page.get_by_role("link", name="Lägg till ett steg"))
+    _type_into(page, "Rubrik", "Bilagor")
+    _press_enter_on(site, page.get_by_role("button", name="Spara steget"))
+    with site.navigation():
+        page.keyboard.press("Enter")  # focus is on "Lägg till en fråga" in Bilagor
+    page.keyboard.press("Space")
+    for _ in range(14):  # Bifogad fil
+        page.keyboard.press("ArrowDown")
+    _press_enter_on(site, page.get_by_role("button", name="Fortsätt"))
+    _type_into(page, "Fråga", "Karta över vägen")
+    for kind in ("PDF", "PNG"):
+        tab_to(page, page.get_by_label(kind, exact=True))
+        page.keyboard.press("Space")
+    _press_enter_on(site, page.get_by_role("button", name="Spara frågan"))
+    assert has_focus(page.get_by_role("link", name="Ändra Karta över vägen"))
+
     # Check and publish.
     _press_enter_on(site, page.get_by_role("link", name="Kontrollera och publicera"))
     expect(page.get_by_text("Kontrollen hittade inget att rätta.")).to_be_visible()
@@ -162,3 +189,43 @@ def test_build_an_eservice_with_the_keyboard_only(site, administrator):
         site.visit(f"/handlaggning/e-tjanster/{eservice.pk}/{path}")
     site.visit("/handlaggning/e-tjanster/importera/")
     site.visit(f"/handlaggning/e-tjanster/{eservice.pk}/fragor/{questions[0]['id']}/")
+    return eservice
+
+
+def test_a_built_eservice_is_filled_and_sent_by_a_resident(
+    site, administrator, mailbox, run_tasks, tmp_path
+):
+    """The e-service built above, published, as a resident meets it: the
+    follow-up question shows on "Ja", the file is attached, the case reaches
+    the officer's inbox and the confirmation the SMTP server."""
+    eservice = build_with_the_keyboard(site)
+    page = site.page
+    site.visit(f"/e-tjanster/{eservice.slug}/")
+    with site.navigation():
+        page.get_by_role("button", name="Starta").click()
+    page.get_by_role("radio", name="Ja").check()
+    page.get_by_label("Hur långt är det?").fill("Fem kilometer")
+    page.get_by_label("E-postadress").fill("vardnadshavare@example.se")
+    with site.navigation():
+        page.get_by_role("button", name="Nästa").click()
+    picture = tmp_path / "karta.png"
+    picture.write_bytes(PNG_BYTES)
+    page.get_by_label("Karta över vägen").set_input_files(str(picture))
+    with site.navigation():
+        page.get_by_role("button", name="Nästa").click()
+    with site.navigation():
+        page.get_by_role("button", name="Skicka").click()
+    expect(page.locator(".success-box")).to_contain_text("Ditt ärende är nu inskickat")
+    case = Case.objects.get(eservice=eservice)
+    assert case.answers[eservice.current_version.form["steps"][0]["questions"][1]["id"]] == (
+        "Fem kilometer"
+    )
+    assert case.attachments.count() == 1
+
+    officer = staff_user("hanna", role="case_officer", committee=eservice.committee)
+    client = Client()
+    log_in_staff(client, officer)
+    assert case.registration_number in client.get("/handlaggning/").content.decode()
+    run_tasks()
+    messages = [m for m in mailbox.wait_for(1) if m["To"] == "vardnadshavare@example.se"]
+    assert len(messages) == 1 and case.registration_number in messages[0]["Subject"]
