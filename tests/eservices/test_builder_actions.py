@@ -303,3 +303,17 @@ def test_create_refuses_markup_and_a_committee_one_does_not_build_for(manager, c
         builder.create_eservice(actor=manager, values=values, may_use_committee=lambda c: True)
     assert "HTML-kod" in refused.value.fields["name"]
     assert not EService.objects.filter(slug="fel").exists()
+
+
+def test_a_form_with_the_confirmation_off_sends_none():
+    from etjanst.eservices.formschema import parse_form
+    from etjanst.eservices.presentation import confirmation_email
+
+    form = {
+        "steps": [
+            {"id": "s", "title": "S", "questions": [{"id": "e", "type": "email", "label": "E"}]}
+        ]
+    }
+    answers = {"e": "a@example.se"}
+    assert confirmation_email(parse_form(form), answers) == "a@example.se"
+    assert confirmation_email(parse_form({**form, "confirmation_email": False}), answers) is None

@@ -223,3 +223,12 @@ def test_import_shows_every_problem_and_stores_nothing(manager_client, eservice)
     assert "Filen har 2 fel. Inget är sparat." in page
     assert "«ja_nej» är inte tillåtet" in page
     assert not EService.objects.filter(slug="importerad").exists()
+
+
+def test_the_builder_link_shows_only_for_those_who_build(client, manager_client, committee):
+    assert (
+        "/handlaggning/e-tjanster/" in manager_client.get(reverse("staff:inbox")).content.decode()
+    )
+    officer = staff_user("olle", role="case_officer", committee=committee)
+    log_in_staff(client, officer)
+    assert "/handlaggning/e-tjanster/" not in client.get(reverse("staff:inbox")).content.decode()
