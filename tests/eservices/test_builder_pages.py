@@ -232,3 +232,31 @@ def test_the_builder_link_shows_only_for_those_who_build(client, manager_client,
     officer = staff_user("olle", role="case_officer", committee=committee)
     log_in_staff(client, officer)
     assert "/handlaggning/e-tjanster/" not in client.get(reverse("staff:inbox")).content.decode()
+
+
+def test_prefill_from_the_population_register_is_chosen_in_words(
+    manager_client, eservice, settings
+):
+    settings.ETJANST_PREFILL_SOURCES = ["navet"]
+    url = reverse("staff:builder_add_question", args=[eservice.pk, "arende"])
+    page = manager_client.get(url + "?typ=address").content.decode()
+    assert "folkbokföringsadress från folkbokföringen (Navet)" in page
+    response = manager_client.post(
+        url,
+        {
+            "type": "address",
+            "label": "Din adress",
+            "prefill": "navet:address",
+            "prefill_locked": "on",
+            "token": token(eservice),
+        },
+    )
+    assert response.status_code == 302
+    question = builder.find_question(builder.draft_of(eservice).form, "din_adress")[1]
+    assert question["prefill"] == {"source": "navet", "attribute": "address", "locked": True}
+    response = manager_client.post(
+        reverse("staff:builder_question", args=[eservice.pk, "din_adress"]),
+        {"label": "Din adress", "prefill": "navet:children", "token": token(eservice)},
+    )
+    assert response.status_code == 400
+    assert "Välj en uppgift i listan." in response.content.decode()

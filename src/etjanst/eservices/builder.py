@@ -367,6 +367,7 @@ def parse_question_fields(
     question_id: str,
     existing: dict | None = None,
     resources: set[str] | None = None,
+    prefill_options: set[str] | None = None,
 ) -> dict:
     """The question built from the builder's fields, or BuilderError with a
     Swedish message per field. `existing` keeps what the builder does not
@@ -376,7 +377,9 @@ def parse_question_fields(
     fields = TYPE_FIELDS[question_type]
     errors: dict[str, str] = {}
     question: dict = {"id": question_id, "type": question_type}
-    keep = {"prefill", "secret", "diarium_title", "autocomplete", "required_message"}
+    keep = {"secret", "diarium_title", "autocomplete", "required_message"}
+    if prefill_options is None:  # the builder offers no prefill here: keep what is there
+        keep.add("prefill")
     for key, value in (existing or {}).items():
         if key in keep:
             question[key] = value
@@ -482,6 +485,19 @@ def parse_question_fields(
                 errors["days"] = _("Skriv ett antal dagar mellan 1 och 92.")
             else:
                 question["days"] = days
+    if prefill_options:
+        code = _one(data, "prefill")
+        if code and code not in prefill_options:
+            errors["prefill"] = _("Välj en uppgift i listan.")
+        elif code:
+            source, attribute = code.split(":", 1)
+            spec = {"source": source, "attribute": attribute}
+            if _checked(data, "prefill_locked"):
+                spec["locked"] = True
+            old = (existing or {}).get("prefill") or {}
+            if old.get("protected_text"):
+                spec["protected_text"] = old["protected_text"]
+            question["prefill"] = spec
     for key in ("visible_if", "required_if"):
         options = condition_options(form, before_question=question_id)
         if existing is None:  # a new question goes last: every question is earlier

@@ -32,6 +32,7 @@ from etjanst.eservices.filetypes import KINDS
 from etjanst.eservices.lint import has_errors, lint
 from etjanst.eservices.models import EService, EServiceChange, EServiceVersion
 from etjanst.people.access import builder_scope, may_build
+from etjanst.prefill.registry import prefill_sources
 from etjanst.retention.models import RetentionRule
 
 from .auth import staff_required
@@ -520,6 +521,32 @@ FIELD_LABELS = {
     "days": (gettext_lazy("Så många dagar framåt visas"), gettext_lazy("Mellan 1 och 92.")),
 }
 BOOLEAN_FIELDS = {"required", "integer"} | builder.BOOLEAN_OPTIONS
+PREFILL_ATTRIBUTES = {
+    "name": gettext_lazy("namn"),
+    "given_name": gettext_lazy("förnamn"),
+    "surname": gettext_lazy("efternamn"),
+    "personnummer": gettext_lazy("personnummer"),
+    "address": gettext_lazy("folkbokföringsadress"),
+    "children": gettext_lazy("barn som personen är vårdnadshavare för"),
+}
+PREFILL_SOURCES = {"navet": gettext_lazy("folkbokföringen (Navet)")}
+
+
+def prefill_choices(question_type: str) -> list[tuple[str, str]]:
+    """What a question of this type can be filled in with after an e-ID
+    login, from each enabled prefill source (e.g. the population register)."""
+    choices = []
+    for source in prefill_sources:
+        if not source.is_enabled():
+            continue
+        for attribute, types in source.attributes.items():
+            if question_type in types:
+                text = _("%(what)s från %(source)s") % {
+                    "what": PREFILL_ATTRIBUTES.get(attribute, attribute),
+                    "source": PREFILL_SOURCES.get(source.identifier, source.identifier),
+                }
+                choices.append((f"{source.identifier}:{attribute}", text))
+    return choices
 
 
 def question_form_class(question_type: str, form_json: dict, question_id: str, is_new: bool):
@@ -562,6 +589,17 @@ def question_form_class(question_type: str, form_json: dict, question_id: str, i
         else:
             field = forms.CharField(label=label, required=False, help_text=help_text)
         fields[name] = field
+    prefill = prefill_choices(question_type)
+    if prefill:
+        fields["prefill"] = forms.ChoiceField(
+            label=_("Fyll i svaret efter inloggning"),
+            help_text=_("Invånaren som loggat in får svaret ifyllt och kan ändra det."),
+            required=False,
+            choices=[("", _("Nej, invånaren skriver själv")), *prefill],
+        )
+        fields["prefill_locked"] = forms.BooleanField(
+            label=_("Invånaren kan inte ändra det ifyllda svaret"), required=False
+        )
     options = (
         builder.condition_options(form_json)
         if is_new
@@ -600,6 +638,10 @@ def _initial(question: dict) -> dict:
                 initial[name] = validation[name]
         elif name in question:
             initial[name] = question[name]
+    if question.get("prefill"):
+        spec = question["prefill"]
+        initial["prefill"] = f"{spec['source']}:{spec['attribute']}"
+        initial["prefill_locked"] = bool(spec.get("locked"))
     initial["visible_if"] = builder.encode_condition(question.get("visible_if"))
     initial["required_if"] = builder.encode_condition(question.get("required_if"))
     return initial
@@ -653,6 +695,7 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
         form.is_valid()
         data = _post_data(request)
         resources = set(Resource.objects.values_list("slug", flat=True))
+        prefill_codes = {code for code, _text in prefill_choices(question_type)} or None
         made = {}
 
         def run(current: dict) -> str:
@@ -664,6 +707,7 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
                     data=data,
                     question_id=new_id,
                     resources=resources,
+                    prefill_options=prefill_codes,
                 )
                 made["id"] = new_id
                 return builder.add_question(current, step_id, question)
@@ -677,6 +721,7 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
                 question_id=question_id,
                 existing=found[1],
                 resources=resources,
+                prefill_options=prefill_codes,
             )
             made["id"] = question_id
             return builder.update_question(current, question_id, question)
