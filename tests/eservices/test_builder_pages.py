@@ -260,3 +260,31 @@ def test_prefill_from_the_population_register_is_chosen_in_words(
     )
     assert response.status_code == 400
     assert "Välj en uppgift i listan." in response.content.decode()
+
+
+def test_the_catalogue_reads_a_bounded_number_of_queries(
+    manager_client, committee, django_assert_max_num_queries
+):
+    for _ in range(3):
+        EServiceFactory(committee=committee)
+    with django_assert_max_num_queries(12) as few:
+        manager_client.get(reverse("staff:builder"))
+    for _ in range(10):
+        EServiceFactory(committee=committee)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = manager_client.get(reverse("staff:builder"))
+    assert page.content.decode().count("Publicerad") == 13
+
+
+def test_publication_status_words(manager, eservice):
+    from django.utils import timezone
+
+    now = timezone.now()
+    hour = timezone.timedelta(hours=1)
+    status = builder.publication_status
+    assert status(unpublish_at=None, last_published=None, next_published=None) == "draft"
+    assert status(unpublish_at=None, last_published=None, next_published=now + hour) == "scheduled"
+    assert status(unpublish_at=None, last_published=now - hour, next_published=None) == "published"
+    assert status(unpublish_at=now - hour, last_published=now - hour, next_published=None) == (
+        "unpublished"
+    )

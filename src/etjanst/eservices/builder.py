@@ -108,6 +108,27 @@ class NotPublishable(BuilderError):
     """The check before publishing found errors."""
 
 
+PUBLICATION_STATUSES = {
+    "draft": gettext_lazy("Utkast"),
+    "published": gettext_lazy("Publicerad"),
+    "scheduled": gettext_lazy("Schemalagd"),
+    "unpublished": gettext_lazy("Avpublicerad"),
+}
+
+
+def publication_status(*, unpublish_at, last_published, next_published, now=None) -> str:
+    """utkast (never published), publicerad, schemalagd (only a version
+    waiting for its time) or avpublicerad."""
+    now = now or timezone.now()
+    if unpublish_at and unpublish_at <= now:
+        return "unpublished"
+    if last_published is not None and last_published <= now:
+        return "published"
+    if next_published is not None:
+        return "scheduled"
+    return "draft"
+
+
 # --- reading --------------------------------------------------------------
 
 

@@ -40,6 +40,30 @@ class EServiceQuerySet(models.QuerySet):
             unpublish_at__lte=now
         )
 
+    def with_publication(self, now=None) -> "EServiceQuerySet":
+        """Annotated for the builder's list: `last_published` (the newest
+        publishing time that has come), `next_published` (a scheduled one)
+        and `last_change` (the change log's newest row), one subquery each."""
+        now = now or timezone.now()
+        versions = EServiceVersion.objects.filter(eservice=models.OuterRef("pk"))
+        return self.annotate(
+            last_published=models.Subquery(
+                versions.filter(published_at__lte=now)
+                .order_by("-published_at")
+                .values("published_at")[:1]
+            ),
+            next_published=models.Subquery(
+                versions.filter(published_at__gt=now)
+                .order_by("published_at")
+                .values("published_at")[:1]
+            ),
+            last_change=models.Subquery(
+                EServiceChange.objects.filter(eservice=models.OuterRef("pk"))
+                .order_by("-at")
+                .values("at")[:1]
+            ),
+        )
+
     def buildable_by(self, user) -> "EServiceQuerySet":
         """The e-services the staff user may build and publish (the builder)."""
         scope = builder_scope(user)

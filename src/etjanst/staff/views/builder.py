@@ -10,7 +10,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Q
+from django.db.models import Count
 from django.forms.utils import flatatt
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,17 +78,14 @@ def _may_use_committee(user):
 
 
 def status_of(eservice: EService, now=None) -> tuple[str, str]:
-    """(code, Swedish word) for the catalogue: utkast, publicerad, schemalagd,
-    avpublicerad."""
-    now = now or timezone.now()
-    if eservice.unpublish_at and eservice.unpublish_at <= now:
-        return "unpublished", _("Avpublicerad")
-    published = getattr(eservice, "last_published", None)
-    if published is not None and published <= now:
-        return "published", _("Publicerad")
-    if getattr(eservice, "next_published", None):
-        return "scheduled", _("Schemalagd")
-    return "draft", _("Utkast")
+    """(code, word) for an e-service annotated by `with_publication`."""
+    code = builder.publication_status(
+        unpublish_at=eservice.unpublish_at,
+        last_published=eservice.last_published,
+        next_published=eservice.next_published,
+        now=now,
+    )
+    return code, builder.PUBLICATION_STATUSES[code]
 
 
 # --- catalogue --------------------------------------------------------------------
@@ -99,14 +96,8 @@ def catalogue(request):
     now = timezone.now()
     eservices = list(
         EService.objects.buildable_by(request.user)
+        .with_publication(now)
         .select_related("committee", "category")
-        .annotate(
-            last_published=Max(
-                "versions__published_at", filter=_published_before(now, included=True)
-            ),
-            next_published=Max("versions__published_at", filter=_published_before(now)),
-            last_change=Max("changes__at"),
-        )
         .order_by("name")
     )
     # Open cases, counted in one query for all rows.
@@ -127,12 +118,6 @@ def catalogue(request):
         for e in eservices
     ]
     return render(request, "staff/builder/catalogue.html", {"rows": rows})
-
-
-def _published_before(now, *, included=False):
-    if included:
-        return Q(versions__published_at__lte=now)
-    return Q(versions__published_at__gt=now)
 
 
 # --- settings ---------------------------------------------------------------------
@@ -274,7 +259,7 @@ def overview(request, eservice_id: int):
         {
             "eservice": eservice,
             "status": status_of(
-                _annotated(eservice),
+                EService.objects.with_publication().get(pk=eservice.pk),
             ),
             "steps": steps,
             "token": token,
@@ -285,18 +270,6 @@ def overview(request, eservice_id: int):
             "confirmation_email": form.get("confirmation_email", True),
         },
     )
-
-
-def _annotated(eservice: EService) -> EService:
-    now = timezone.now()
-    published = eservice.versions.exclude(published_at__isnull=True)
-    eservice.last_published = published.filter(published_at__lte=now).aggregate(
-        m=Max("published_at")
-    )["m"]
-    eservice.next_published = published.filter(published_at__gt=now).aggregate(
-        m=Max("published_at")
-    )["m"]
-    return eservice
 
 
 ROW_ACTIONS = {
