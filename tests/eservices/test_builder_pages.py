@@ -288,3 +288,41 @@ def test_publication_status_words(manager, eservice):
     assert status(unpublish_at=now - hour, last_published=now - hour, next_published=None) == (
         "unpublished"
     )
+
+
+def test_saving_a_question_unchanged_keeps_a_condition_the_lists_do_not_offer(
+    manager_client, eservice
+):
+    form = {
+        "steps": [
+            {
+                "id": "s",
+                "title": "Steg",
+                "questions": [
+                    {
+                        "id": "val",
+                        "type": "single_choice",
+                        "label": "Val",
+                        "choices": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+                    },
+                    {
+                        "id": "mer",
+                        "type": "short_text",
+                        "label": "Mer",
+                        "visible_if": {"question": "val", "one_of": ["a", "b"]},
+                    },
+                ],
+            }
+        ]
+    }
+    actions.add_version(eservice=eservice, form=form)
+    url = reverse("staff:builder_question", args=[eservice.pk, "mer"])
+    page = manager_client.get(url).content.decode()
+    assert "När «Val» är något av «A, B»" in page
+    response = manager_client.post(
+        url, {"label": "Mer text", "visible_if": "val:one_of:a,b", "token": token(eservice)}
+    )
+    assert response.status_code == 302
+    question = builder.find_question(builder.draft_of(eservice).form, "mer")[1]
+    assert question["visible_if"] == {"question": "val", "one_of": ["a", "b"]}
+    assert question["label"] == "Mer text"

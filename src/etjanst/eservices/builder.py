@@ -207,15 +207,29 @@ class ConditionOption:
 
 
 def encode_condition(condition: dict | None) -> str:
+    """A condition as the value of an option in the builder's lists."""
     if not condition:
         return ""
-    for operator in ("equals", "not_equals", "checked"):
+    for operator in ("equals", "not_equals", "checked", "one_of"):
         if operator in condition:
             value = condition[operator]
             if operator == "checked":
                 value = "1" if value else "0"
+            elif operator == "one_of":
+                value = ",".join(map(str, value))
             return f"{condition['question']}:{operator}:{value}"
     return ""
+
+
+def with_current(options: list, form: dict, current: dict | None) -> list:
+    """The options plus the condition the question has now, when the lists
+    do not offer it (e.g. "one of" from an imported form, or a condition
+    pointing at a deleted question, which the check reports): keeping the
+    page as it is never changes a condition."""
+    code = encode_condition(current)
+    if code and code not in {o.code for o in options}:
+        return [*options, ConditionOption(code, describe_condition(form, current))]
+    return options
 
 
 def condition_options(form: dict, *, before_question: str = "", before_step: str = "") -> list:
@@ -285,10 +299,14 @@ def describe_condition(form: dict, condition: dict | None) -> str:
     return _("«%(q)s» är inte «%(v)s»") % {"q": label, "v": value}
 
 
-def _parse_condition(code: str, options: list[ConditionOption]) -> dict | None:
+def _parse_condition(
+    code: str, options: list[ConditionOption], current: dict | None = None
+) -> dict | None:
     code = (code or "").strip()
     if not code:
         return None
+    if current and code == encode_condition(current):
+        return copy.deepcopy(current)  # unchanged, whatever its form
     if code not in {o.code for o in options}:
         raise ValueError(code)
     question, operator, value = code.split(":", 2)
@@ -524,7 +542,7 @@ def parse_question_fields(
         if existing is None:  # a new question goes last: every question is earlier
             options = condition_options(form)
         try:
-            condition = _parse_condition(_one(data, key), options)
+            condition = _parse_condition(_one(data, key), options, (existing or {}).get(key))
         except ValueError:
             errors[key] = _("Välj ett villkor i listan (bara tidigare frågor kan väljas).")
             continue
@@ -535,7 +553,9 @@ def parse_question_fields(
     return question
 
 
-def parse_step_fields(*, form: dict, data: Mapping, step_id: str = "") -> dict:
+def parse_step_fields(
+    *, form: dict, data: Mapping, step_id: str = "", current: dict | None = None
+) -> dict:
     errors: dict[str, str] = {}
     step: dict = {}
     title = _one(data, "title")
@@ -551,7 +571,7 @@ def parse_step_fields(*, form: dict, data: Mapping, step_id: str = "") -> dict:
         step["description"] = description
     options = condition_options(form, before_step=step_id) if step_id else condition_options(form)
     try:
-        condition = _parse_condition(_one(data, "visible_if"), options)
+        condition = _parse_condition(_one(data, "visible_if"), options, current)
     except ValueError:
         errors["visible_if"] = _("Välj ett villkor i listan (bara frågor i tidigare steg).")
     else:

@@ -303,11 +303,8 @@ def change(request, eservice_id: int):
             result["focus"] = f"step-{new_id}-heading"
             return summary
         if action == "step_delete":
-            index = (
-                [s["id"] for s in form["steps"]].index(target)
-                if builder.find_step(form, target)
-                else 0
-            )
+            ids = [s["id"] for s in form["steps"]]
+            index = ids.index(target) if target in ids else 0
             summary = builder.delete_step(form, target)
             result["focus"] = _neighbour_step(form, index)
             return summary
@@ -404,9 +401,13 @@ def step(request, eservice_id: int, step_id: str = ""):
     if step_id and existing is None:
         raise Http404
     options = (
-        builder.condition_options(form_json, before_step=step_id)
-        if step_id
-        else (builder.condition_options(form_json))
+        builder.with_current(
+            builder.condition_options(form_json, before_step=step_id),
+            form_json,
+            existing.get("visible_if"),
+        )
+        if existing
+        else builder.condition_options(form_json)
     )
     initial = {}
     if existing:
@@ -422,7 +423,13 @@ def step(request, eservice_id: int, step_id: str = ""):
         made = {}
 
         def run(current: dict) -> str:
-            fields = builder.parse_step_fields(form=current, data=data, step_id=step_id)
+            old = builder.find_step(current, step_id) if step_id else None
+            fields = builder.parse_step_fields(
+                form=current,
+                data=data,
+                step_id=step_id,
+                current=(old or {}).get("visible_if"),
+            )
             if step_id:
                 return builder.update_step(current, step_id, fields)
             made["id"], summary = builder.add_step(current, fields)
@@ -578,18 +585,24 @@ def question_form_class(question_type: str, form_json: dict, question_id: str, i
         if is_new
         else builder.condition_options(form_json, before_question=question_id)
     )
-    words = [(o.code, _("När %(c)s") % {"c": o.text}) for o in options]
+    found = None if is_new else builder.find_question(form_json, question_id)
+    current = found[1] if found else {}
+
+    def words(key: str) -> list:
+        listed = builder.with_current(options, form_json, current.get(key))
+        return [(o.code, _("När %(c)s") % {"c": o.text}) for o in listed]
+
     fields["visible_if"] = forms.ChoiceField(
         label=_("Visa frågan"),
         required=False,
-        choices=[("", _("Alltid")), *words],
+        choices=[("", _("Alltid")), *words("visible_if")],
         widget=LongSelect,
     )
     if question_type != "info":
         fields["required_if"] = forms.ChoiceField(
             label=_("Kräv svar"),
             required=False,
-            choices=[("", _("Som rutan «Frågan måste besvaras» säger")), *words],
+            choices=[("", _("Som rutan «Frågan måste besvaras» säger")), *words("required_if")],
             widget=LongSelect,
         )
     for field in fields.values():
