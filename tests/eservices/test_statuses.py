@@ -91,3 +91,22 @@ def test_the_statuses_page_works_without_javascript(manager_client, eservice):
     response = manager_client.post(url, data)
     assert response.status_code == 400
     assert "Skriv ett namn." in response.content.decode()
+
+
+def test_open_cases_move_to_the_own_statuses_and_the_case_page_offers_them(
+    client, eservice, manager, committee
+):
+    from ..mypages import owned_case
+    from ..staff import log_in_staff, staff_user
+
+    case = owned_case(eservice)
+    assert case.status.eservice_id is None
+    own = statuses.customise_statuses(eservice=eservice, actor=manager)
+    case.refresh_from_db()
+    assert case.status.eservice_id == eservice.pk and case.status.code == "inkommet"
+    rows = _rows(own, handlaggs={"name": "Utreds av bygglovsenheten"})
+    statuses.save_statuses(eservice=eservice, actor=manager, rows=rows)
+    officer = staff_user("hanna", role="case_officer", committee=committee)
+    log_in_staff(client, officer)
+    page = client.get(reverse("staff:case", args=[case.pk])).content.decode()
+    assert "Utreds av bygglovsenheten" in page
