@@ -165,6 +165,14 @@ def build_with_the_keyboard(site) -> EService:
     _press_enter_on(site, page.get_by_role("button", name="Spara frågan"))
     assert has_focus(page.get_by_role("link", name="Ändra Karta över vägen"))
 
+    # Deleting a step with questions asks first; "Nej" goes back to the step.
+    _back_to(page, page.get_by_role("button", name="Ta bort steget Bilagor"))
+    with site.navigation():
+        page.keyboard.press("Enter")
+    assert has_focus(page.get_by_role("button", name="Ja, ta bort steget"))
+    _press_enter_on(site, page.get_by_role("link", name="Nej, behåll det"))
+    assert has_focus(page.get_by_role("heading", name="Steg 2: Bilagor"))
+
     # Check and publish.
     _press_enter_on(site, page.get_by_role("link", name="Kontrollera och publicera"))
     expect(page.get_by_text("Kontrollen hittade inget att rätta.")).to_be_visible()

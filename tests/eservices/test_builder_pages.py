@@ -326,3 +326,24 @@ def test_saving_a_question_unchanged_keeps_a_condition_the_lists_do_not_offer(
     question = builder.find_question(builder.draft_of(eservice).form, "mer")[1]
     assert question["visible_if"] == {"question": "val", "one_of": ["a", "b"]}
     assert question["label"] == "Mer text"
+
+
+def test_deleting_a_step_with_questions_asks_first(manager_client, eservice):
+    url = reverse("staff:builder_change", args=[eservice.pk])
+    response = manager_client.post(url, {"action": "step_delete:arende", "token": token(eservice)})
+    assert response.status_code == 200
+    assert "Steget har 2 frågor. De tas bort med steget." in response.content.decode()
+    assert builder.draft_of(eservice) is None
+    response = manager_client.post(
+        url, {"action": "step_delete:arende", "token": token(eservice), "confirmed": "1"}
+    )
+    assert response.status_code == 302
+    assert builder.draft_of(eservice).form["steps"] == []
+
+
+def test_a_move_that_cannot_be_made_keeps_focus_on_the_button(manager_client, eservice):
+    url = reverse("staff:builder_change", args=[eservice.pk])
+    response = manager_client.post(url, {"action": "question_up:rubrik", "token": token(eservice)})
+    assert response["Location"].endswith("?fokus=q-rubrik-up")
+    page = manager_client.get(response["Location"]).content.decode()
+    assert "Frågan kan inte flyttas längre åt det hållet." in page

@@ -291,6 +291,15 @@ def change(request, eservice_id: int):
     if action not in ROW_ACTIONS:
         messages.error(request, _("Okänd åtgärd."))
         return redirect("staff:builder_eservice", eservice.pk)
+    if action == "step_delete" and not request.POST.get("confirmed"):
+        form_json, _token = builder.working_form(eservice)
+        step_ = builder.find_step(form_json, target)
+        if step_ and step_["questions"]:  # a step with questions: ask first
+            return render(
+                request,
+                "staff/builder/confirm_delete.html",
+                {"eservice": eservice, "step": step_, "token": request.POST.get("token", "")},
+            )
     result = {}
 
     def run(form: dict) -> str:
@@ -338,9 +347,12 @@ def _run_edit(request, eservice, run, result):
         builder.edit_draft(
             eservice=eservice, actor=request.user, token=request.POST.get("token", ""), change=run
         )
-    except builder.BuilderError as exc:
+    except builder.StaleDraft as exc:
         messages.error(request, exc.message)
-        return redirect(reverse("staff:builder_eservice", args=[eservice.pk]) + "?fokus=messages")
+        return redirect("staff:builder_eservice", eservice.pk)
+    except builder.BuilderError as exc:
+        # E.g. "cannot move further": the message shows, focus stays on the button.
+        messages.error(request, exc.message)
     focus = result.get("focus", "")
     url = reverse("staff:builder_eservice", args=[eservice.pk])
     return redirect(f"{url}?fokus={focus}" if focus else url)
