@@ -226,9 +226,8 @@ def test_import_shows_every_problem_and_stores_nothing(manager_client, eservice)
 
 
 def test_the_builder_link_shows_only_for_those_who_build(client, manager_client, committee):
-    assert (
-        "/handlaggning/e-tjanster/" in manager_client.get(reverse("staff:inbox")).content.decode()
-    )
+    page = manager_client.get(reverse("staff:builder_import")).content.decode()
+    assert 'href="/handlaggning/e-tjanster/">Bygg e-tjänster' in page
     officer = staff_user("olle", role="case_officer", committee=committee)
     log_in_staff(client, officer)
     assert "/handlaggning/e-tjanster/" not in client.get(reverse("staff:inbox")).content.decode()
@@ -347,3 +346,16 @@ def test_a_move_that_cannot_be_made_keeps_focus_on_the_button(manager_client, es
     assert response["Location"].endswith("?fokus=q-rubrik-up")
     page = manager_client.get(response["Location"]).content.decode()
     assert "Frågan kan inte flyttas längre åt det hållet." in page
+
+
+def test_an_eservice_administrator_logs_in_and_lands_in_the_builder(client, manager):
+    from ..staff import PASSWORD, current_code
+
+    response = client.post(reverse("staff:login"), {"username": "forvaltare", "password": PASSWORD})
+    assert response.status_code == 302
+    response = client.post(response["Location"], {"code": current_code(manager)})
+    assert response["Location"] == reverse("staff:builder")
+    page = client.get(reverse("staff:builder")).content.decode()
+    assert "Bygg e-tjänster" in page and reverse("staff:inbox") + '"' not in page.split("<main")[1]
+    # The inbox is for case staff only.
+    assert client.get(reverse("staff:inbox"))["Location"].startswith(reverse("staff:login"))

@@ -18,9 +18,15 @@ def accesses(user) -> list[StaffAccess]:
 
 
 def is_staff_member(user) -> bool:
+    """Someone who works with cases (the inbox and the case pages)."""
     return bool(getattr(user, "is_superuser", False) and user.is_active) or any(
-        a.role in READS_CASES or a.role == Role.ESERVICE_MANAGER for a in accesses(user)
+        a.role in READS_CASES for a in accesses(user)
     )
+
+
+def may_log_in_as_staff(user) -> bool:
+    """Case staff, and e-service administrators (who only build)."""
+    return is_staff_member(user) or may_build(user)
 
 
 def builder_scope(user) -> Q | None:
@@ -41,6 +47,8 @@ def builder_scope(user) -> Q | None:
 
 def may_build(user) -> bool:
     """Whether the user may open the builder at all."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
     scope = builder_scope(user)
     return scope is None or any(a.role == Role.ESERVICE_MANAGER for a in accesses(user))
 

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from etjanst.eid.session import client_ip, safe_next
 from etjanst.people import staff_login
-from etjanst.people.access import is_staff_member
+from etjanst.people.access import is_staff_member, may_log_in_as_staff
 from etjanst.people.models import StaffLogin
 
 PENDING_KEY = "etjanst_staff_pending"
@@ -42,10 +42,13 @@ def staff_required(view):
     return wrapper
 
 
-def _next(request) -> str:
-    return safe_next(
-        request, request.POST.get("next") or request.GET.get("next"), reverse("staff:inbox")
-    )
+def _next(request, user=None) -> str:
+    """Where to go after logging in: the page asked for, else the inbox (or,
+    for an e-service administrator who handles no cases, the builder)."""
+    home = reverse("staff:inbox")
+    if user is not None and not is_staff_member(user):
+        home = reverse("staff:builder")
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), home)
 
 
 @sensitive_post_parameters("password")
@@ -64,13 +67,13 @@ def login_view(request):
             )
         else:
             user = auth.authenticate(request, username=username, password=password)
-            if user is None or not is_staff_member(user):
+            if user is None or not may_log_in_as_staff(user):
                 staff_login.record(username, StaffLogin.Outcome.BAD_PASSWORD, ip)
                 error = _("Fel användarnamn eller lösenord.")
             else:
                 request.session[PENDING_KEY] = {"user": user.pk, "at": time.time()}
                 step = "staff:login_code" if _device(user) else "staff:login_enrol"
-                return redirect(f"{reverse(step)}?{urlencode({'next': _next(request)})}")
+                return redirect(f"{reverse(step)}?{urlencode({'next': _next(request, user)})}")
     return render(
         request,
         "staff/login.html",

@@ -6,6 +6,7 @@ reached through `EService.objects.buildable_by(user)` (404 otherwise)."""
 import datetime
 import json
 from functools import wraps
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -31,22 +32,26 @@ from etjanst.eservices.diff import diff_forms
 from etjanst.eservices.filetypes import KINDS
 from etjanst.eservices.lint import has_errors, lint
 from etjanst.eservices.models import EService, EServiceChange, EServiceVersion
-from etjanst.people.access import builder_scope, may_build
+from etjanst.people.access import builder_scope, may_build, may_log_in_as_staff
 from etjanst.prefill.registry import prefill_sources
 from etjanst.retention.models import RetentionRule
 
-from .auth import staff_required
-
 
 def builder_required(view):
-    """A verified staff member who builds e-services (else 403)."""
+    """A logged-in staff member who gave a one-time code and builds
+    e-services (case staff who do not build: 403)."""
 
-    @staff_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not may_build(request.user):
+        user = request.user
+        if not (user.is_authenticated and user.is_verified() and may_log_in_as_staff(user)):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('staff:login')}?{query}")
+        if not may_build(user):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     return wrapper
 
