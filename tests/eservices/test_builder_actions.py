@@ -317,3 +317,11 @@ def test_a_form_with_the_confirmation_off_sends_none():
     answers = {"e": "a@example.se"}
     assert confirmation_email(parse_form(form), answers) == "a@example.se"
     assert confirmation_email(parse_form({**form, "confirmation_email": False}), answers) is None
+
+
+def test_only_a_scheduled_version_waits_for_its_time(eservice, manager, time_machine):
+    # A version published now stays current even if the clock is set back
+    # (tests and clock corrections): only scheduled versions compare times.
+    time_machine.move_to(timezone.now() - timezone.timedelta(days=400))
+    assert EService.objects.get(pk=eservice.pk).current_version.number == 1
+    assert EService.objects.published().filter(pk=eservice.pk).exists()

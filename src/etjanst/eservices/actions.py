@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from etjanst.diarium.models import Committee
 
 from .formschema import schema_problems, validate_form_json
-from .models import Category, EService, EServiceChange, EServiceVersion
+from .models import Category, EService, EServiceChange, EServiceVersion, live_at
 
 # The document's own fields (besides the form), with what each must be.
 _REQUIRED_TEXT = ("slug", "name", "short_description")
@@ -172,7 +172,7 @@ def import_eservice(
             summary=_("Importerade e-tjänsten från JSON till utkastet."),
         )
         return eservice, draft
-    current = eservice.versions.filter(published_at__lte=timezone.now()).order_by("-number").first()
+    current = eservice.versions.filter(live_at(timezone.now())).order_by("-number").first()
     if current is not None and current.form == data["form"]:
         return eservice, None
     version = add_version(eservice=eservice, form=data["form"], publish=True)

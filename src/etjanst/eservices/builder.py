@@ -867,8 +867,9 @@ def publish_draft(*, eservice: EService, actor, token: str, at=None) -> EService
     if at is not None and at <= now:
         raise BuilderError(fields={"publish_at": _("Välj en tid som inte har varit.")})
     draft.published_at = at or now
+    draft.is_scheduled = at is not None
     draft.published_by = actor
-    draft.save(update_fields=["published_at", "published_by"])
+    draft.save(update_fields=["published_at", "is_scheduled", "published_by"])
     if eservice.unpublish_at and eservice.unpublish_at <= draft.published_at:
         eservice.unpublish_at = None
         eservice.save(update_fields=["unpublish_at", "updated_at"])
@@ -887,13 +888,14 @@ def publish_draft(*, eservice: EService, actor, token: str, at=None) -> EService
 def cancel_scheduled(*, eservice: EService, actor, version: EServiceVersion) -> EServiceVersion:
     """A version scheduled for later goes back to being the draft."""
     version = EServiceVersion.objects.select_for_update().get(pk=version.pk, eservice=eservice)
-    if version.published_at is None or version.published_at <= timezone.now():
+    if not version.is_scheduled or version.published_at <= timezone.now():
         raise BuilderError(_("Versionen är inte schemalagd."))
     if draft_of(eservice) is not None:
         raise BuilderError(_("Det finns redan ett utkast. Ta bort det eller publicera det först."))
     version.published_at = None
+    version.is_scheduled = False
     version.published_by = None
-    version.save(update_fields=["published_at", "published_by"])
+    version.save(update_fields=["published_at", "is_scheduled", "published_by"])
     _log(eservice, actor, _("Tog bort schemaläggningen av version %(n)d.") % {"n": version.number})
     return version
 

@@ -29,13 +29,18 @@ class Category(models.Model):
         return self.name
 
 
+def live_at(now) -> Q:
+    """Versions that are published at `now`: published, or scheduled for a
+    time that has come. (Only a scheduled version's time is compared, so a
+    published version stays published whatever the clock says.)"""
+    return Q(published_at__isnull=False) & (Q(is_scheduled=False) | Q(published_at__lte=now))
+
+
 class EServiceQuerySet(models.QuerySet):
     def published(self) -> "EServiceQuerySet":
         """E-services a resident can find and start."""
         now = timezone.now()
-        has_published = EServiceVersion.objects.filter(
-            eservice=models.OuterRef("pk"), published_at__lte=now
-        )
+        has_published = EServiceVersion.objects.filter(live_at(now), eservice=models.OuterRef("pk"))
         return self.filter(models.Exists(has_published), is_active=True).exclude(
             unpublish_at__lte=now
         )
@@ -48,12 +53,10 @@ class EServiceQuerySet(models.QuerySet):
         versions = EServiceVersion.objects.filter(eservice=models.OuterRef("pk"))
         return self.annotate(
             last_published=models.Subquery(
-                versions.filter(published_at__lte=now)
-                .order_by("-published_at")
-                .values("published_at")[:1]
+                versions.filter(live_at(now)).order_by("-published_at").values("published_at")[:1]
             ),
             next_published=models.Subquery(
-                versions.filter(published_at__gt=now)
+                versions.filter(is_scheduled=True, published_at__gt=now)
                 .order_by("published_at")
                 .values("published_at")[:1]
             ),
@@ -223,7 +226,7 @@ class EService(models.Model):
     def current_version(self) -> "EServiceVersion | None":
         """The newest published version: what a new form starts on (a version
         scheduled for later is not published yet)."""
-        return self.versions.filter(published_at__lte=timezone.now()).order_by("-number").first()
+        return self.versions.filter(live_at(timezone.now())).order_by("-number").first()
 
     @property
     def requires_login(self) -> bool:
@@ -267,6 +270,11 @@ class EServiceVersion(models.Model):
             "Stäng av när en ny version ersätter den här och gamla utkast inte längre kan "
             "skickas in. Invånaren får då veta vad som hänt."
         ),
+    )
+    is_scheduled = models.BooleanField(
+        _("schemalagd"),
+        default=False,
+        help_text=_("Publiceras först vid tiden i Publicerad."),
     )
     # Raised by every builder edit: a save made on an older revision is
     # refused (two administrators on one draft lose no update).

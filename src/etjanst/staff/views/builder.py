@@ -867,7 +867,11 @@ def versions(request, eservice_id: int):
                     v,
                     _("Utkast")
                     if v.published_at is None
-                    else (_("Schemalagd") if v.published_at > now else _("Publicerad")),
+                    else (
+                        _("Schemalagd")
+                        if v.is_scheduled and v.published_at > now
+                        else _("Publicerad")
+                    ),
                 )
                 for v in all_versions
             ],
