@@ -11,23 +11,6 @@ def edit(eservice, actor, change):
     return builder.edit_draft(eservice=eservice, actor=actor, token=token(eservice), change=change)
 
 
-def question(form, step_id, qtype, **data):
-    """Add a question as the builder's form would send it; return its id."""
-    made = {}
-
-    def run(current):
-        new_id = builder.make_id(
-            data.get("label", "") or data.get("text", ""), builder.all_ids(current)
-        )
-        made["id"] = new_id
-        q = builder.parse_question_fields(
-            form=current, question_type=qtype, data=data, question_id=new_id
-        )
-        return builder.add_question(current, step_id, q)
-
-    return run, made
-
-
 def big_form(steps: int = 20, per_step: int = 10) -> dict:
     """A form like the benchmark's: yes/no questions each followed by a text
     question shown when the answer is yes."""
