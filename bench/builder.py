@@ -109,7 +109,7 @@ def run(args) -> tuple[dict, int]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from etjanst.diarium.models import Committee
-    from etjanst.eservices import actions, builder
+    from etjanst.eservices import actions, builder, formedit
     from etjanst.eservices.lint import lint
     from etjanst.eservices.models import Category, EService
     from etjanst.people.models import Role, StaffAccess
@@ -141,7 +141,7 @@ def run(args) -> tuple[dict, int]:
         eservice=eservice,
         actor=user,
         token=builder.working_form(eservice)[1],
-        change=lambda f: builder.move_question(f, "s19_q9", -1),
+        change=lambda f: formedit.move_question(f, "s19_q9", -1),
     )
     questions = sum(len(s["questions"]) for s in changed["steps"])
 

@@ -4,7 +4,7 @@ refuse bad input with a Swedish message per field, storing nothing."""
 import pytest
 from django.utils import timezone
 
-from etjanst.eservices import builder
+from etjanst.eservices import builder, formedit
 from etjanst.eservices.models import EService, EServiceChange
 
 from ..factories import CategoryFactory, CommitteeFactory
@@ -17,8 +17,8 @@ def _add_step(eservice, actor, title="Om dig"):
     made = {}
 
     def run(form):
-        fields = builder.parse_step_fields(form=form, data={"title": title})
-        made["id"], summary = builder.add_step(form, fields)
+        fields = formedit.parse_step_fields(form=form, data={"title": title})
+        made["id"], summary = formedit.add_step(form, fields)
         return summary
 
     edit(eservice, actor, run)
@@ -29,14 +29,14 @@ def _add_question(eservice, actor, step_id, qtype, **data):
     made = {}
 
     def run(form):
-        new_id = builder.make_id(
-            data.get("label", "") or data.get("text", ""), builder.all_ids(form)
+        new_id = formedit.make_id(
+            data.get("label", "") or data.get("text", ""), formedit.all_ids(form)
         )
-        question = builder.parse_question_fields(
+        question = formedit.parse_question_fields(
             form=form, question_type=qtype, data=data, question_id=new_id
         )
         made["id"] = new_id
-        return builder.add_question(form, step_id, question)
+        return formedit.add_question(form, step_id, question)
 
     edit(eservice, actor, run)
     return made["id"]
@@ -75,18 +75,18 @@ def test_question_ids_are_made_from_the_label_and_kept_when_it_changes(eservice,
     assert second == "vad_heter_du_2"
 
     def rename(form):
-        old = builder.find_question(form, qid)[1]
-        new = builder.parse_question_fields(
+        old = formedit.find_question(form, qid)[1]
+        new = formedit.parse_question_fields(
             form=form,
             question_type="short_text",
             data={"label": "Ditt namn"},
             question_id=qid,
             existing=old,
         )
-        return builder.update_question(form, qid, new)
+        return formedit.update_question(form, qid, new)
 
     edit(eservice, manager, rename)
-    assert builder.find_question(_draft_form(eservice), qid)[1]["label"] == "Ditt namn"
+    assert formedit.find_question(_draft_form(eservice), qid)[1]["label"] == "Ditt namn"
 
 
 def test_a_save_on_a_stale_draft_is_refused_and_nothing_is_lost(eservice, manager):
@@ -97,7 +97,7 @@ def test_a_save_on_a_stale_draft_is_refused_and_nothing_is_lost(eservice, manage
             eservice=eservice,
             actor=manager,
             token=old_token,
-            change=lambda form: builder.delete_step(form, "arende"),
+            change=lambda form: formedit.delete_step(form, "arende"),
         )
     assert "Någon annan har ändrat utkastet" in refused.value.message
     assert [s["title"] for s in _draft_form(eservice)["steps"]] == ["Ditt ärende", "Först"]
@@ -105,22 +105,22 @@ def test_a_save_on_a_stale_draft_is_refused_and_nothing_is_lost(eservice, manage
 
 def test_moving_copying_and_deleting_steps_and_questions(eservice, manager):
     second = _add_step(eservice, manager, "Två")
-    edit(eservice, manager, lambda f: builder.move_step(f, second, -1))
+    edit(eservice, manager, lambda f: formedit.move_step(f, second, -1))
     assert [s["id"] for s in _draft_form(eservice)["steps"]] == [second, "arende"]
     # Past the top of its step a question moves into the step before.
-    edit(eservice, manager, lambda f: builder.move_question(f, "rubrik", -1))
+    edit(eservice, manager, lambda f: formedit.move_question(f, "rubrik", -1))
     form = _draft_form(eservice)
     assert [q["id"] for q in form["steps"][0]["questions"]] == ["rubrik"]
-    edit(eservice, manager, lambda f: builder.copy_question(f, "rubrik")[1])
+    edit(eservice, manager, lambda f: formedit.copy_question(f, "rubrik")[1])
     form = _draft_form(eservice)
     assert [q["label"] for q in form["steps"][0]["questions"]] == ["Rubrik", "Kopia av Rubrik"]
     assert form["steps"][0]["questions"][1]["id"] == "rubrik_2"
-    edit(eservice, manager, lambda f: builder.delete_question(f, "rubrik_2"))
-    edit(eservice, manager, lambda f: builder.copy_step(f, "arende")[1])
+    edit(eservice, manager, lambda f: formedit.delete_question(f, "rubrik_2"))
+    edit(eservice, manager, lambda f: formedit.copy_step(f, "arende")[1])
     form = _draft_form(eservice)
     assert [s["title"] for s in form["steps"]] == ["Två", "Ditt ärende", "Kopia av Ditt ärende"]
     with pytest.raises(builder.BuilderError):
-        edit(eservice, manager, lambda f: builder.move_step(f, second, -1))
+        edit(eservice, manager, lambda f: formedit.move_step(f, second, -1))
 
 
 def test_copying_a_step_points_its_conditions_at_the_copies(eservice, manager):
@@ -129,7 +129,7 @@ def test_copying_a_step_points_its_conditions_at_the_copies(eservice, manager):
     _add_question(
         eservice, manager, step_id, "short_text", label="Hur många?", visible_if=f"{yes}:equals:yes"
     )
-    edit(eservice, manager, lambda f: builder.copy_step(f, step_id)[1])
+    edit(eservice, manager, lambda f: formedit.copy_step(f, step_id)[1])
     copied = _draft_form(eservice)["steps"][-1]["questions"]
     assert copied[1]["visible_if"] == {"question": copied[0]["id"], "equals": "yes"}
     assert copied[0]["id"] != yes
@@ -143,13 +143,13 @@ def test_conditions_are_offered_in_words_only_on_earlier_questions_with_real_cho
     later = _add_question(
         eservice, manager, step_id, "single_choice", label="Skola", choices="Norra\nSödra"
     )
-    options = builder.condition_options(_draft_form(eservice), before_question=later)
+    options = formedit.condition_options(_draft_form(eservice), before_question=later)
     texts = [o.text for o in options]
     assert "«Har du barn?» är «Ja»" in texts and "«Har du barn?» är «Nej»" in texts
     assert not any("Skola" in t for t in texts)
     assert "«Rubrik» är ifylld" in texts
     with pytest.raises(builder.BuilderError) as refused:
-        builder.parse_question_fields(
+        formedit.parse_question_fields(
             form=_draft_form(eservice),
             question_type="short_text",
             data={"label": "X", "visible_if": f"{later}:equals:norra"},
@@ -197,21 +197,21 @@ def test_a_renamed_choice_keeps_its_value_so_conditions_still_hold(eservice, man
     qid = _add_question(
         eservice, manager, step_id, "single_choice", label="Skola", choices="Norra\nSödra"
     )
-    values = [c["value"] for c in builder.find_question(_draft_form(eservice), qid)[1]["choices"]]
+    values = [c["value"] for c in formedit.find_question(_draft_form(eservice), qid)[1]["choices"]]
 
     def rename(form):
-        old = builder.find_question(form, qid)[1]
-        new = builder.parse_question_fields(
+        old = formedit.find_question(form, qid)[1]
+        new = formedit.parse_question_fields(
             form=form,
             question_type="single_choice",
             question_id=qid,
             existing=old,
             data={"label": "Skola", "choices": "Norra skolan\nSödra"},
         )
-        return builder.update_question(form, qid, new)
+        return formedit.update_question(form, qid, new)
 
     edit(eservice, manager, rename)
-    choices = builder.find_question(_draft_form(eservice), qid)[1]["choices"]
+    choices = formedit.find_question(_draft_form(eservice), qid)[1]["choices"]
     assert [c["value"] for c in choices] == values
     assert choices[0]["label"] == "Norra skolan"
 

@@ -4,7 +4,7 @@
 import pytest
 from django.urls import reverse
 
-from etjanst.eservices import actions, builder
+from etjanst.eservices import actions, builder, formedit
 from etjanst.eservices.models import EService, EServiceChange
 
 from ..factories import CategoryFactory, CommitteeFactory, EServiceFactory
@@ -136,7 +136,7 @@ def test_a_stale_page_gets_a_message_not_a_lost_update(manager_client, eservice,
         eservice=eservice,
         actor=manager,
         token=stale,
-        change=lambda f: builder.move_question(f, "epost", -1),
+        change=lambda f: formedit.move_question(f, "epost", -1),
     )
     url = reverse("staff:builder_question", args=[eservice.pk, "rubrik"])
     response = manager_client.post(url, {"label": "Ny rubrik", "token": stale})
@@ -251,7 +251,7 @@ def test_prefill_from_the_population_register_is_chosen_in_words(
         },
     )
     assert response.status_code == 302
-    question = builder.find_question(builder.draft_of(eservice).form, "din_adress")[1]
+    question = formedit.find_question(builder.draft_of(eservice).form, "din_adress")[1]
     assert question["prefill"] == {"source": "navet", "attribute": "address", "locked": True}
     response = manager_client.post(
         reverse("staff:builder_question", args=[eservice.pk, "din_adress"]),
@@ -322,7 +322,7 @@ def test_saving_a_question_unchanged_keeps_a_condition_the_lists_do_not_offer(
         url, {"label": "Mer text", "visible_if": "val:one_of:a,b", "token": token(eservice)}
     )
     assert response.status_code == 302
-    question = builder.find_question(builder.draft_of(eservice).form, "mer")[1]
+    question = formedit.find_question(builder.draft_of(eservice).form, "mer")[1]
     assert question["visible_if"] == {"question": "val", "one_of": ["a", "b"]}
     assert question["label"] == "Mer text"
 

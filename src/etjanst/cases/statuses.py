@@ -6,7 +6,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from etjanst.eservices.builder import MARKUP_RE, record_change
+from etjanst.eservices.builder import record_change
+from etjanst.eservices.formedit import MARKUP_RE
 from etjanst.eservices.models import EService
 
 from .models import Case, CaseEvent, Status, StatusKind

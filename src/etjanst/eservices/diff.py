@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .builder import TYPE_LABELS, describe_condition
+from .formedit import TYPE_LABELS, describe_condition
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from etjanst.cases import statuses as case_statuses
 from etjanst.cases.models import Case, Status, StatusKind
 from etjanst.diarium.models import Committee
 from etjanst.eservices import actions as eservice_actions
-from etjanst.eservices import builder
+from etjanst.eservices import builder, formedit
 from etjanst.eservices.diff import diff_forms
 from etjanst.eservices.filetypes import KINDS
 from etjanst.eservices.lint import has_errors, lint
@@ -228,7 +228,7 @@ def overview(request, eservice_id: int):
     # Everything per row is prepared here: the page has 200+ rows, and
     # template lookups and {% url %} per row were most of its time
     # (bench/builder.py: 233 → see docs/benchmarks.md).
-    type_labels = {k: str(v) for k, v in builder.TYPE_LABELS.items()}
+    type_labels = {k: str(v) for k, v in formedit.TYPE_LABELS.items()}
     edit_base = reverse("staff:builder_question", args=[eservice.pk, "x"])[:-2]
     steps = [
         {
@@ -239,19 +239,19 @@ def overview(request, eservice_id: int):
             "focus": focus.removeprefix(f"step-{step['id']}-")
             if focus.startswith(f"step-{step['id']}-")
             else "",
-            "condition": builder.describe_condition(form, step.get("visible_if")),
+            "condition": formedit.describe_condition(form, step.get("visible_if")),
             "questions": [
                 {
                     "q": q,
-                    "name": builder.label_of(q)[:40],
+                    "name": formedit.label_of(q)[:40],
                     "choices": ", ".join(c["label"] for c in q.get("choices", [])),
                     "url": f"{edit_base}{q['id']}/",
                     "focus": focus.removeprefix(f"q-{q['id']}-")
                     if focus.startswith(f"q-{q['id']}-")
                     else "",
                     "type": type_labels.get(q["type"], q["type"]),
-                    "visible_if": builder.describe_condition(form, q.get("visible_if")),
-                    "required_if": builder.describe_condition(form, q.get("required_if")),
+                    "visible_if": formedit.describe_condition(form, q.get("visible_if")),
+                    "required_if": formedit.describe_condition(form, q.get("required_if")),
                 }
                 for q in step["questions"]
             ],
@@ -298,7 +298,7 @@ def change(request, eservice_id: int):
         return redirect("staff:builder_eservice", eservice.pk)
     if action == "step_delete" and not request.POST.get("confirmed"):
         form_json, _token = builder.working_form(eservice)
-        step_ = builder.find_step(form_json, target)
+        step_ = formedit.find_step(form_json, target)
         if step_ and step_["questions"]:  # a step with questions: ask first
             return render(
                 request,
@@ -311,28 +311,28 @@ def change(request, eservice_id: int):
         if action in ("step_up", "step_down"):
             offset = -1 if action == "step_up" else 1
             result["focus"] = f"step-{target}-{'up' if offset < 0 else 'down'}"
-            return builder.move_step(form, target, offset)
+            return formedit.move_step(form, target, offset)
         if action == "step_copy":
-            new_id, summary = builder.copy_step(form, target)
+            new_id, summary = formedit.copy_step(form, target)
             result["focus"] = f"step-{new_id}-heading"
             return summary
         if action == "step_delete":
             ids = [s["id"] for s in form["steps"]]
             index = ids.index(target) if target in ids else 0
-            summary = builder.delete_step(form, target)
+            summary = formedit.delete_step(form, target)
             result["focus"] = _neighbour_step(form, index)
             return summary
         if action in ("question_up", "question_down"):
             offset = -1 if action == "question_up" else 1
             result["focus"] = f"q-{target}-{'up' if offset < 0 else 'down'}"
-            return builder.move_question(form, target, offset)
+            return formedit.move_question(form, target, offset)
         if action == "question_copy":
-            new_id, summary = builder.copy_question(form, target)
+            new_id, summary = formedit.copy_question(form, target)
             result["focus"] = f"q-{new_id}-edit"
             return summary
         if action == "question_delete":
-            found = builder.find_question(form, target)
-            summary = builder.delete_question(form, target)
+            found = formedit.find_question(form, target)
+            summary = formedit.delete_question(form, target)
             if found:
                 step = found[0]
                 result["focus"] = (
@@ -342,7 +342,7 @@ def change(request, eservice_id: int):
                 )
             return summary
         result["focus"] = "confirmation"
-        return builder.set_confirmation_email(form, action == "confirmation_on")
+        return formedit.set_confirmation_email(form, action == "confirmation_on")
 
     return _run_edit(request, eservice, run, result)
 
@@ -414,24 +414,24 @@ class StepForm(forms.Form):
 def step(request, eservice_id: int, step_id: str = ""):
     eservice = _eservice(request, eservice_id)
     form_json, token = builder.working_form(eservice)
-    existing = builder.find_step(form_json, step_id) if step_id else None
+    existing = formedit.find_step(form_json, step_id) if step_id else None
     if step_id and existing is None:
         raise Http404
     options = (
-        builder.with_current(
-            builder.condition_options(form_json, before_step=step_id),
+        formedit.with_current(
+            formedit.condition_options(form_json, before_step=step_id),
             form_json,
             existing.get("visible_if"),
         )
         if existing
-        else builder.condition_options(form_json)
+        else formedit.condition_options(form_json)
     )
     initial = {}
     if existing:
         initial = {
             "title": existing["title"],
             "description": existing.get("description", ""),
-            "visible_if": builder.encode_condition(existing.get("visible_if")),
+            "visible_if": formedit.encode_condition(existing.get("visible_if")),
         }
     form = StepForm(request.POST or None, initial=initial, condition_choices=options)
     if request.method == "POST":
@@ -440,16 +440,16 @@ def step(request, eservice_id: int, step_id: str = ""):
         made = {}
 
         def run(current: dict) -> str:
-            old = builder.find_step(current, step_id) if step_id else None
-            fields = builder.parse_step_fields(
+            old = formedit.find_step(current, step_id) if step_id else None
+            fields = formedit.parse_step_fields(
                 form=current,
                 data=data,
                 step_id=step_id,
                 current=(old or {}).get("visible_if"),
             )
             if step_id:
-                return builder.update_step(current, step_id, fields)
-            made["id"], summary = builder.add_step(current, fields)
+                return formedit.update_step(current, step_id, fields)
+            made["id"], summary = formedit.add_step(current, fields)
             return summary
 
         try:
@@ -517,7 +517,7 @@ FIELD_LABELS = {
     "resource": (gettext_lazy("Det som bokas"), ""),
     "days": (gettext_lazy("Så många dagar framåt visas"), gettext_lazy("Mellan 1 och 92.")),
 }
-BOOLEAN_FIELDS = {"required", "integer"} | builder.BOOLEAN_OPTIONS
+BOOLEAN_FIELDS = {"required", "integer"} | formedit.BOOLEAN_OPTIONS
 PREFILL_ATTRIBUTES = {
     "name": gettext_lazy("namn"),
     "given_name": gettext_lazy("förnamn"),
@@ -549,7 +549,7 @@ def prefill_choices(question_type: str) -> list[tuple[str, str]]:
 def question_form_class(question_type: str, form_json: dict, question_id: str, is_new: bool):
     """A form with the fields of this question type (the action validates)."""
     fields: dict[str, forms.Field] = {}
-    for name in builder.TYPE_FIELDS[question_type]:
+    for name in formedit.TYPE_FIELDS[question_type]:
         label, help_text = FIELD_LABELS[name]
         if name in BOOLEAN_FIELDS:
             field = forms.BooleanField(label=label, required=False, help_text=help_text)
@@ -598,15 +598,15 @@ def question_form_class(question_type: str, form_json: dict, question_id: str, i
             label=_("Invånaren kan inte ändra det ifyllda svaret"), required=False
         )
     options = (
-        builder.condition_options(form_json)
+        formedit.condition_options(form_json)
         if is_new
-        else builder.condition_options(form_json, before_question=question_id)
+        else formedit.condition_options(form_json, before_question=question_id)
     )
-    found = None if is_new else builder.find_question(form_json, question_id)
+    found = None if is_new else formedit.find_question(form_json, question_id)
     current = found[1] if found else {}
 
     def words(key: str) -> list:
-        listed = builder.with_current(options, form_json, current.get(key))
+        listed = formedit.with_current(options, form_json, current.get(key))
         return [(o.code, _("När %(c)s") % {"c": o.text}) for o in listed]
 
     fields["visible_if"] = forms.ChoiceField(
@@ -633,10 +633,10 @@ def question_form_class(question_type: str, form_json: dict, question_id: str, i
 def _initial(question: dict) -> dict:
     initial: dict = {}
     validation = question.get("validation", {})
-    for name in builder.TYPE_FIELDS[question["type"]]:
+    for name in formedit.TYPE_FIELDS[question["type"]]:
         if name == "choices":
             initial[name] = "\n".join(c["label"] for c in question.get("choices", []))
-        elif name in builder.VALIDATION_FIELDS:
+        elif name in formedit.VALIDATION_FIELDS:
             if name in validation:
                 initial[name] = validation[name]
         elif name in question:
@@ -645,8 +645,8 @@ def _initial(question: dict) -> dict:
         spec = question["prefill"]
         initial["prefill"] = f"{spec['source']}:{spec['attribute']}"
         initial["prefill_locked"] = bool(spec.get("locked"))
-    initial["visible_if"] = builder.encode_condition(question.get("visible_if"))
-    initial["required_if"] = builder.encode_condition(question.get("required_if"))
+    initial["visible_if"] = formedit.encode_condition(question.get("visible_if"))
+    initial["required_if"] = formedit.encode_condition(question.get("required_if"))
     return initial
 
 
@@ -658,18 +658,18 @@ def _post_data(request) -> dict:
 def add_question(request, eservice_id: int, step_id: str):
     eservice = _eservice(request, eservice_id)
     form_json, token = builder.working_form(eservice)
-    target_step = builder.find_step(form_json, step_id)
+    target_step = formedit.find_step(form_json, step_id)
     if target_step is None:
         raise Http404
     question_type = request.GET.get("typ") or request.POST.get("type", "")
-    if question_type not in builder.TYPE_FIELDS:
+    if question_type not in formedit.TYPE_FIELDS:
         return render(
             request,
             "staff/builder/choose_type.html",
             {
                 "eservice": eservice,
                 "step": target_step,
-                "types": list(builder.TYPE_LABELS.items()),
+                "types": list(formedit.TYPE_LABELS.items()),
                 "error": "typ" in request.GET or request.method == "POST",
             },
         )
@@ -680,7 +680,7 @@ def add_question(request, eservice_id: int, step_id: str):
 def edit_question(request, eservice_id: int, question_id: str):
     eservice = _eservice(request, eservice_id)
     form_json, token = builder.working_form(eservice)
-    found = builder.find_question(form_json, question_id)
+    found = formedit.find_question(form_json, question_id)
     if found is None:
         raise Http404
     step_, question = found
@@ -703,8 +703,8 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
 
         def run(current: dict) -> str:
             if is_new:
-                new_id = builder.new_question_id(current, data)
-                question = builder.parse_question_fields(
+                new_id = formedit.new_question_id(current, data)
+                question = formedit.parse_question_fields(
                     form=current,
                     question_type=question_type,
                     data=data,
@@ -713,11 +713,11 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
                     prefill_options=prefill_codes,
                 )
                 made["id"] = new_id
-                return builder.add_question(current, step_id, question)
-            found = builder.find_question(current, question_id)
+                return formedit.add_question(current, step_id, question)
+            found = formedit.find_question(current, question_id)
             if found is None:
                 raise builder.BuilderError(_("Frågan finns inte längre. Läs in sidan igen."))
-            question = builder.parse_question_fields(
+            question = formedit.parse_question_fields(
                 form=current,
                 question_type=question_type,
                 data=data,
@@ -727,7 +727,7 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
                 prefill_options=prefill_codes,
             )
             made["id"] = question_id
-            return builder.update_question(current, question_id, question)
+            return formedit.update_question(current, question_id, question)
 
         try:
             builder.edit_draft(
@@ -756,7 +756,7 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
             "question": existing,
             "step_id": step_id,
             "question_type": question_type,
-            "type_label": builder.TYPE_LABELS[question_type],
+            "type_label": formedit.TYPE_LABELS[question_type],
             "token": token,
         },
         status=400 if form.errors else 200,

@@ -87,7 +87,7 @@ class Command(BaseCommand):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from etjanst.diarium.models import Committee
-        from etjanst.eservices import builder
+        from etjanst.eservices import builder, formedit
         from etjanst.people.models import Role, StaffAccess
 
         username, password = DEMO_BUILDER
@@ -134,7 +134,7 @@ class Command(BaseCommand):
         )
 
         def build(form: dict) -> str:
-            step_id, _summary = builder.add_step(form, {"title": "Om arbetet"})
+            step_id, _summary = formedit.add_step(form, {"title": "Om arbetet"})
             for qtype, data in (
                 ("short_text", {"label": "Var ska ni gräva?", "required": "on"}),
                 ("date", {"label": "När börjar arbetet?", "required": "on", "min_date": "today"}),
@@ -148,19 +148,19 @@ class Command(BaseCommand):
                 ),
                 ("file", {"label": "Karta över platsen", "file_types": ["pdf", "jpeg", "png"]}),
             ):
-                question_id = builder.new_question_id(form, data)
-                question = builder.parse_question_fields(
+                question_id = formedit.new_question_id(form, data)
+                question = formedit.parse_question_fields(
                     form=form, question_type=qtype, data=data, question_id=question_id
                 )
-                builder.add_question(form, step_id, question)
-            contact_id, _summary = builder.add_step(form, {"title": "Kontaktuppgifter"})
-            question = builder.parse_question_fields(
+                formedit.add_question(form, step_id, question)
+            contact_id, _summary = formedit.add_step(form, {"title": "Kontaktuppgifter"})
+            question = formedit.parse_question_fields(
                 form=form,
                 question_type="contact",
                 data={"label": "Kontaktperson", "required": "on", "email_required": "on"},
                 question_id="kontaktperson",
             )
-            builder.add_question(form, contact_id, question)
+            formedit.add_question(form, contact_id, question)
             return "Byggde demoformuläret."
 
         builder.edit_draft(
