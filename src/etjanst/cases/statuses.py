@@ -92,8 +92,8 @@ def customise_statuses(*, eservice, actor) -> list:
         copies[status.pk] = Status.objects.create(
             eservice=eservice,
             code=status.code,
-            name=_(status.name),
-            resident_name=_(status.resident_name),
+            name=status.name,  # the stored Swedish name, whatever the page language
+            resident_name=status.resident_name,
             kind=status.kind,
             order=status.order,
         )
