@@ -42,6 +42,8 @@ cat <<TXT
     Invånarwebben:   http://127.0.0.1:8000/
     Administration:  http://127.0.0.1:8000/admin/   användare: admin   lösenord: exempelby-demo
     Handläggning:    http://127.0.0.1:8000/handlaggning/   användare: handlaggare   lösenord: exempelby-demo
+    Bygg e-tjänster: http://127.0.0.1:8000/handlaggning/e-tjanster/   användare: forvaltare   lösenord: exempelby-demo
+      ("Ansökan om grävtillstånd" är ett utkast att prova byggaren på.)
       Engångskoden: kör  .venv/bin/python manage.py demo_code  (admin: demo_code admin; eller lägg in nyckeln
       GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ i en app för engångskoder).
     E-post hamnar i: var/mail/ (lokal e-postserver på port $EMAIL_PORT)

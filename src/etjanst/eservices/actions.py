@@ -1,5 +1,7 @@
 """Writes to e-services: creating versions and publishing them."""
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -8,8 +10,71 @@ from django.utils.translation import gettext as _
 
 from etjanst.organisation.models import Committee
 
-from .formschema import validate_form_json
-from .models import Category, EService, EServiceVersion
+from .formschema import schema_problems, validate_form_json
+from .models import Category, EService, EServiceChange, EServiceVersion, live_at
+
+# The document's own fields (besides the form), with what each must be.
+_REQUIRED_TEXT = ("slug", "name", "short_description")
+
+
+def parse_document(text: str) -> dict:
+    """An exported e-service from JSON text; a syntax error says its line and
+    column in Swedish."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            _("JSON-texten är inte giltig på rad %(line)d, kolumn %(col)d: %(msg)s.")
+            % {"line": exc.lineno, "col": exc.colno, "msg": _json_reason(exc.msg)}
+        ) from None
+    if not isinstance(data, dict):
+        raise ValidationError(_("JSON-texten ska vara ett objekt med en e-tjänst."))
+    return data
+
+
+def _json_reason(message: str) -> str:
+    reasons = {
+        "Expecting value": _("ett värde saknas"),
+        "Expecting property name enclosed in double quotes": _(
+            "ett namn inom dubbla citattecken saknas (kanske ett kommatecken för mycket)"
+        ),
+        "Expecting ',' delimiter": _("ett kommatecken saknas"),
+        "Expecting ':' delimiter": _("ett kolon saknas"),
+        "Unterminated string starting at": _("en text saknar sitt avslutande citattecken"),
+        "Extra data": _("det finns text efter slutet"),
+        "Invalid control character at": _("ett otillåtet tecken (t.ex. radbrytning i en text)"),
+    }
+    return reasons.get(message, message)
+
+
+def document_problems(data: dict) -> list[str]:
+    """Every problem with an exported e-service, in Swedish: the document's
+    fields first, then the form's (each at its step and question)."""
+    problems = []
+    for key in _REQUIRED_TEXT:
+        if not isinstance(data.get(key), str) or not data.get(key).strip():
+            problems.append(_("Uppgiften %(f)s saknas eller är inte en text.") % {"f": key})
+    for key, parts in (("category", ("slug", "name")), ("committee", ("prefix", "name"))):
+        value = data.get(key)
+        if not isinstance(value, dict) or any(
+            not isinstance(value.get(p), str) or not value.get(p) for p in parts
+        ):
+            problems.append(
+                _("Uppgiften %(f)s ska ha %(parts)s.") % {"f": key, "parts": " och ".join(parts)}
+            )
+    retention = data.get("retention")
+    if retention is not None and (
+        not isinstance(retention, dict)
+        or not {"decision_reference", "clock", "period_months"} <= set(retention)
+    ):
+        problems.append(
+            _("Uppgiften retention ska ha decision_reference, clock och period_months.")
+        )
+    if "form" not in data:
+        problems.append(_("Uppgiften form (formuläret) saknas."))
+    else:
+        problems.extend(schema_problems(data["form"]))
+    return problems
 
 
 @transaction.atomic
@@ -47,12 +112,18 @@ def publish_version(*, version: EServiceVersion) -> EServiceVersion:
 
 
 @transaction.atomic
-def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
+def import_eservice(
+    *, data: dict, publish: bool = True, actor=None
+) -> tuple[EService, EServiceVersion | None]:
     """Create or update an e-service from an exported JSON document and
-    publish its form as a new version when it differs from the current one.
+    publish its form as a new version when it differs from the current one
+    (with `publish=False`, as the draft version instead: the builder).
 
-    Idempotent: importing the same document twice changes nothing."""
-    validate_form_json(data["form"])
+    Every problem is reported at once and nothing is stored when there is
+    one. Idempotent: importing the same document twice changes nothing."""
+    problems = document_problems(data)
+    if problems:
+        raise ValidationError(problems)
     committee = Committee.objects.filter(prefix=data["committee"]["prefix"]).first() or Committee(
         prefix=data["committee"]["prefix"]
     )
@@ -93,11 +164,34 @@ def import_eservice(*, data: dict) -> tuple[EService, EServiceVersion | None]:
         if field in data:
             setattr(eservice, field, data[field])
     eservice.eid_loa = data.get("eid_loa", eservice.eid_loa)
+    eservice.contact = data.get("contact", eservice.contact)
     _save_valid(eservice)
-    current = eservice.versions.filter(published_at__isnull=False).order_by("-number").first()
+    if not publish:
+        draft = eservice.versions.filter(published_at__isnull=True).order_by("-number").first()
+        if draft is None:
+            draft = add_version(eservice=eservice, form=data["form"])
+        else:
+            draft.form = data["form"]
+            draft.revision += 1
+            draft.save(update_fields=["form", "revision"])
+        EServiceChange.objects.create(
+            eservice=eservice,
+            actor=actor,
+            version_number=draft.number,
+            summary=_("Importerade e-tjänsten från JSON till utkastet."),
+        )
+        return eservice, draft
+    current = eservice.versions.filter(live_at(timezone.now())).order_by("-number").first()
     if current is not None and current.form == data["form"]:
         return eservice, None
-    return eservice, add_version(eservice=eservice, form=data["form"], publish=True)
+    version = add_version(eservice=eservice, form=data["form"], publish=True)
+    EServiceChange.objects.create(
+        eservice=eservice,
+        actor=actor,
+        version_number=version.number,
+        summary=_("Importerade och publicerade version %(n)d.") % {"n": version.number},
+    )
+    return eservice, version
 
 
 def _retention_rule(data: dict, committee: Committee):
@@ -122,7 +216,14 @@ def _save_valid(instance) -> None:
 
 def export_eservice(*, eservice: EService) -> dict:
     """The e-service as a JSON document that import_eservice reads back."""
+    return export_document(eservice=eservice, form=None)
+
+
+def export_document(*, eservice: EService, form: dict | None) -> dict:
+    """The e-service with this form (default: the current version's)."""
     version = eservice.current_version
+    if form is None:
+        form = version.form if version else {"steps": []}
     return {
         "slug": eservice.slug,
         "name": eservice.name,
@@ -155,5 +256,6 @@ def export_eservice(*, eservice: EService) -> dict:
         "register_description": eservice.register_description,
         "senders_are_organisations": eservice.senders_are_organisations,
         "eid_loa": eservice.eid_loa,
-        "form": version.form if version else {"steps": []},
+        "contact": eservice.contact,
+        "form": form,
     }

@@ -1,7 +1,9 @@
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -56,6 +58,27 @@ class EServiceAdmin(admin.ModelAdmin):
         return response
 
 
+class PrettyJSONField(forms.JSONField):
+    """The form shown indented (not collapsed onto one line), and a syntax
+    error told with its line and column in Swedish."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValidationError(
+                    _("JSON-texten är inte giltig på rad %(line)d, kolumn %(col)d.")
+                    % {"line": exc.lineno, "col": exc.colno}
+                ) from None
+        return super().to_python(value)
+
+
 @admin.register(EServiceVersion)
 class EServiceVersionAdmin(admin.ModelAdmin):
     """The form is edited as JSON here (a visual builder comes later). It is
@@ -65,6 +88,12 @@ class EServiceVersionAdmin(admin.ModelAdmin):
     list_filter = ["eservice"]
     actions = ["publish"]
     fields = ["eservice", "number", "form", "published_at", "accepts_drafts"]
+    formfield_overrides = {
+        models.JSONField: {
+            "form_class": PrettyJSONField,
+            "widget": forms.Textarea(attrs={"rows": 30, "cols": 100}),
+        }
+    }
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.published_at:

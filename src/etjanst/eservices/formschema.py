@@ -124,6 +124,7 @@ class ReceiptText:
 class FormDefinition:
     steps: tuple[Step, ...]
     receipt_texts: tuple[ReceiptText, ...] = ()
+    confirmation_email: bool = True
 
     def questions(self) -> list[Question]:
         return [q for step in self.steps for q in step.questions]
@@ -156,20 +157,17 @@ _QUESTION_KEYS = {
 
 
 def validate_form_json(data: Any) -> None:
-    """Raise ValidationError with readable Swedish messages if the form is bad."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        raise ValidationError(
-            [
-                _("Fel i formuläret vid %(path)s: %(message)s")
-                % {
-                    "path": "/".join(str(p) for p in e.absolute_path) or "(roten)",
-                    "message": e.message,
-                }
-                for e in errors[:10]
-            ]
-        )
-    messages = []
+    """Raise ValidationError with readable Swedish messages if the form is
+    bad: every problem at once, each with its place (step and question)."""
+    problems = schema_problems(data)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _semantic_problems(data: dict) -> list[str]:
+    """What JSON Schema cannot check: unique ids, conditions that point
+    backwards at real choices, valid patterns, prefill sources, resources."""
+    messages: list[str] = []
     seen: dict[str, dict] = {}
     step_ids = set()
     for step in data["steps"]:
@@ -215,8 +213,7 @@ def validate_form_json(data: Any) -> None:
     for number, receipt_text in enumerate(data.get("receipt_texts", []), start=1):
         owner = _("kvittotext %(number)s") % {"number": number}
         _check_condition(receipt_text.get("visible_if"), seen, owner, messages)
-    if messages:
-        raise ValidationError(messages)
+    return messages
 
 
 # The values each kind of question can have, for checking conditions on it.
@@ -293,7 +290,13 @@ def parse_form(data: dict) -> FormDefinition:
         ReceiptText(text=r["text"], visible_if=Condition.from_json(r.get("visible_if")))
         for r in data.get("receipt_texts", [])
     )
-    return _mark_contact_questions(FormDefinition(steps=tuple(steps), receipt_texts=receipt_texts))
+    return _mark_contact_questions(
+        FormDefinition(
+            steps=tuple(steps),
+            receipt_texts=receipt_texts,
+            confirmation_email=data.get("confirmation_email", True),
+        )
+    )
 
 
 # What makes a question one about who the resident is or how to reach them:
@@ -361,3 +364,119 @@ def _mark_contact_questions(form: FormDefinition) -> FormDefinition:
             for step in form.steps
         ),
     )
+
+
+# What JSON Schema's findings mean, in Swedish (jsonschema only speaks English).
+_FIELD_NAMES = {
+    "label": "frågetext (label)",
+    "text": "text",
+    "title": "rubrik (title)",
+    "choices": "svarsalternativ (choices)",
+    "type": "frågetyp (type)",
+    "id": "id",
+    "resource": "resurs (resource)",
+    "questions": "frågor (questions)",
+    "steps": "steg (steps)",
+}
+
+
+def _place(data: Any, path: list) -> str:
+    """Where in the form: "Steg 2 «Om dig», fråga 3 «Namn», fältet label"."""
+    parts = []
+    try:
+        if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int):
+            step = data["steps"][path[1]]
+            title = step.get("title") if isinstance(step, dict) else None
+            parts.append(
+                _("Steg %(n)d «%(t)s»") % {"n": path[1] + 1, "t": title}
+                if title
+                else _("Steg %(n)d") % {"n": path[1] + 1}
+            )
+            if len(path) >= 4 and path[2] == "questions" and isinstance(path[3], int):
+                question = step["questions"][path[3]]
+                label = question.get("label") if isinstance(question, dict) else None
+                parts.append(
+                    _("fråga %(n)d «%(l)s»") % {"n": path[3] + 1, "l": label}
+                    if label
+                    else _("fråga %(n)d") % {"n": path[3] + 1}
+                )
+                rest = path[4:]
+            else:
+                rest = path[2:]
+        else:
+            rest = path
+    except (KeyError, IndexError, TypeError):
+        rest = path
+    if rest:
+        parts.append(_("fältet %(f)s") % {"f": "/".join(str(p) for p in rest)})
+    return ", ".join(parts) or _("Formuläret")
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        missing = [k for k in value if isinstance(instance, dict) and k not in instance]
+        return _("%(f)s saknas.") % {
+            "f": ", ".join(_FIELD_NAMES.get(k, k) for k in missing) or value
+        }
+    if kind == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
+        return _("Okänd uppgift: %(f)s.") % {"f": ", ".join(map(str, extra))}
+    if kind == "enum":
+        return _("«%(v)s» är inte tillåtet. Välj ett av: %(allowed)s.") % {
+            "v": instance,
+            "allowed": ", ".join(map(str, value)),
+        }
+    if kind == "const":
+        return _("Värdet ska vara «%(v)s».") % {"v": value}
+    if kind == "type":
+        names = {
+            "string": _("en text"),
+            "boolean": _("true eller false"),
+            "integer": _("ett heltal"),
+            "number": _("ett tal"),
+            "array": _("en lista"),
+            "object": _("ett objekt"),
+        }
+        wanted = value if isinstance(value, list) else [value]
+        return _("Värdet ska vara %(t)s.") % {
+            "t": _(" eller ").join(names.get(w, w) for w in wanted)
+        }
+    if kind == "minLength":
+        return _("Texten får inte vara tom.") if value == 1 else _("Texten är för kort.")
+    if kind == "maxLength":
+        return _("Texten får vara högst %(n)d tecken. Nu är den %(len)d tecken.") % {
+            "n": value,
+            "len": len(instance),
+        }
+    if kind == "minItems":
+        return _("Listan får inte vara tom.")
+    if kind == "uniqueItems":
+        return _("Listan har samma värde två gånger.")
+    if kind == "pattern":
+        if value.startswith("^[a-z]"):
+            return _(
+                "«%(v)s» är inget giltigt id: små bokstäver a–z, siffror och _, högst 50 "
+                "tecken, och det första tecknet en bokstav."
+            ) % {"v": instance}
+        return _("«%(v)s» har fel form.") % {"v": instance}
+    if kind in ("minimum", "exclusiveMinimum"):
+        return _("Talet är för litet (minst %(n)s).") % {"n": value}
+    if kind in ("maximum", "exclusiveMaximum"):
+        return _("Talet är för stort (högst %(n)s).") % {"n": value}
+    if kind == "oneOf":
+        return _("Villkoret ska ha precis ett av equals, not_equals, one_of och checked.")
+    return _("Värdet är inte tillåtet här.")
+
+
+def schema_problems(data: Any) -> list[str]:
+    """Every problem with the form, in Swedish with its place; [] when valid."""
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        return [
+            _("Fel i formuläret, %(place)s: %(problem)s")
+            % {"place": _place(data, list(e.absolute_path)), "problem": _explain(e)}
+            for e in errors
+        ]
+    return _semantic_problems(data)

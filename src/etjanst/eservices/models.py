@@ -1,12 +1,15 @@
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from etjanst.eid.assurance import AssuranceLevel
 from etjanst.organisation.models import Committee
+from etjanst.people.access import builder_scope
 
 from .constants import Login
 from .formschema import FormDefinition, parse_form, validate_form_json
@@ -26,13 +29,48 @@ class Category(models.Model):
         return self.name
 
 
+def live_at(now) -> Q:
+    """Versions that are published at `now`: published, or scheduled for a
+    time that has come. (Only a scheduled version's time is compared, so a
+    published version stays published whatever the clock says.)"""
+    return Q(published_at__isnull=False) & (Q(is_scheduled=False) | Q(published_at__lte=now))
+
+
 class EServiceQuerySet(models.QuerySet):
     def published(self) -> "EServiceQuerySet":
         """E-services a resident can find and start."""
-        has_published = EServiceVersion.objects.filter(
-            eservice=models.OuterRef("pk"), published_at__isnull=False
+        now = timezone.now()
+        has_published = EServiceVersion.objects.filter(live_at(now), eservice=models.OuterRef("pk"))
+        return self.filter(models.Exists(has_published), is_active=True).exclude(
+            unpublish_at__lte=now
         )
-        return self.filter(models.Exists(has_published), is_active=True)
+
+    def with_publication(self, now=None) -> "EServiceQuerySet":
+        """Annotated for the builder's list: `last_published` (the newest
+        publishing time that has come), `next_published` (a scheduled one)
+        and `last_change` (the change log's newest row), one subquery each."""
+        now = now or timezone.now()
+        versions = EServiceVersion.objects.filter(eservice=models.OuterRef("pk"))
+        return self.annotate(
+            last_published=models.Subquery(
+                versions.filter(live_at(now)).order_by("-published_at").values("published_at")[:1]
+            ),
+            next_published=models.Subquery(
+                versions.filter(is_scheduled=True, published_at__gt=now)
+                .order_by("published_at")
+                .values("published_at")[:1]
+            ),
+            last_change=models.Subquery(
+                EServiceChange.objects.filter(eservice=models.OuterRef("pk"))
+                .order_by("-at")
+                .values("at")[:1]
+            ),
+        )
+
+    def buildable_by(self, user) -> "EServiceQuerySet":
+        """The e-services the staff user may build and publish (the builder)."""
+        scope = builder_scope(user)
+        return self if scope is None else self.filter(scope)
 
     def search(self, text: str) -> "EServiceQuerySet":
         query = Q()
@@ -163,6 +201,18 @@ class EService(models.Model):
         default=True,
         help_text=_("Invånaren och handläggaren kan skriva meddelanden till varandra i ärendet."),
     )
+    contact = models.CharField(
+        _("kontakt"),
+        max_length=300,
+        blank=True,
+        help_text=_("Vem invånaren kan fråga om e-tjänsten, t.ex. en funktionsbrevlåda."),
+    )
+    unpublish_at = models.DateTimeField(
+        _("avpubliceras"),
+        null=True,
+        blank=True,
+        help_text=_("Från den tiden går e-tjänsten inte längre att hitta eller starta."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapad"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("ändrad"))
@@ -214,8 +264,9 @@ class EService(models.Model):
 
     @cached_property
     def current_version(self) -> "EServiceVersion | None":
-        """The newest published version: what a new form starts on."""
-        return self.versions.filter(published_at__isnull=False).order_by("-number").first()
+        """The newest published version: what a new form starts on (a version
+        scheduled for later is not published yet)."""
+        return self.versions.filter(live_at(timezone.now())).order_by("-number").first()
 
     @property
     def requires_login(self) -> bool:
@@ -272,6 +323,30 @@ class EServiceVersion(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapad"))
+    is_scheduled = models.BooleanField(
+        _("schemalagd"),
+        default=False,
+        help_text=_("Publiceras först vid tiden i Publicerad."),
+    )
+    # Raised by every builder edit: a save made on an older revision is
+    # refused (two administrators on one draft lose no update).
+    revision = models.PositiveIntegerField(_("ändringsnummer"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skapad av"),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publicerad av"),
+    )
 
     class Meta:
         verbose_name = _("version")
@@ -329,3 +404,32 @@ def _published_definition(key: tuple, load_form) -> FormDefinition:
             _DEFINITIONS.clear()
         definition = _DEFINITIONS[key] = parse_form(load_form())
     return definition
+
+
+class EServiceChange(models.Model):
+    """One change to an e-service made in the builder (or by an import): the
+    e-service's change log (ändringslogg). Written by the actions only."""
+
+    eservice = models.ForeignKey(
+        EService, on_delete=models.CASCADE, related_name="changes", verbose_name=_("e-tjänst")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+    at = models.DateTimeField(_("tid"), auto_now_add=True)
+    version_number = models.PositiveIntegerField(_("version"), null=True, blank=True)
+    summary = models.CharField(_("ändring"), max_length=500)
+
+    class Meta:
+        verbose_name = _("ändring")
+        verbose_name_plural = _("ändringslogg")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["eservice", "-at"], name="eservice_change_at")]
+
+    def __str__(self) -> str:
+        return self.summary

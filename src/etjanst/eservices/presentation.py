@@ -69,7 +69,10 @@ def labelled_answers(form: FormDefinition, answers: dict[str, Any]) -> list[dict
 
 
 def confirmation_email(form: FormDefinition, answers: dict[str, Any]) -> str | None:
-    """The address to send the confirmation to: the first e-mail answer."""
+    """The address to send the confirmation to: the first e-mail answer
+    (none when the e-service's form turned the confirmation off)."""
+    if not form.confirmation_email:
+        return None
     for question in form.questions():
         value = answers.get(question.id)
         if question.type == "email" and value:

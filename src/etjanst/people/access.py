@@ -18,6 +18,7 @@ def accesses(user) -> list[StaffAccess]:
 
 
 def is_staff_member(user) -> bool:
+    """Someone who works with cases (the inbox and the case pages)."""
     return bool(getattr(user, "is_superuser", False) and user.is_active) or any(
         a.role in READS_CASES for a in accesses(user)
     )
@@ -27,7 +28,35 @@ def may_use_staff_login(user) -> bool:
     """Staff with a case role, and admin users (e.g. e-service managers):
     the one login, with its one-time code and lockout, for both /handlaggning/
     and /admin/ (etjanst.config.admin)."""
-    return is_staff_member(user) or bool(getattr(user, "is_staff", False) and user.is_active)
+    return (
+        is_staff_member(user)
+        or may_build(user)
+        or bool(getattr(user, "is_staff", False) and user.is_active)
+    )
+
+
+def builder_scope(user) -> Q | None:
+    """A filter on e-services the user may build (None: all). E-service
+    administrators build those of their committees (or the one e-service
+    they are given); administrators for everything and superusers build all;
+    case officers and registrars build none."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    mine = accesses(user)
+    if any(_is_global(a) for a in mine):
+        return None
+    builders = [a for a in mine if a.role == Role.ESERVICE_MANAGER]
+    return Q(committee_id__in={a.committee_id for a in builders if a.committee_id}) | Q(
+        pk__in={a.eservice_id for a in builders if a.eservice_id}
+    )
+
+
+def may_build(user) -> bool:
+    """Whether the user may open the builder at all."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    scope = builder_scope(user)
+    return scope is None or any(a.role == Role.ESERVICE_MANAGER for a in accesses(user))
 
 
 def _is_global(access: StaffAccess) -> bool:

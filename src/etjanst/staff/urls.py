@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, bookings, cases, requests, secrecy
+from .views import auth, bookings, builder, cases, requests, secrecy
 
 app_name = "staff"
 
@@ -46,4 +46,43 @@ urlpatterns = [
     path("bokningar/<int:resource_id>/", bookings.schedule, name="booking_schedule"),
     path("bokningar/<int:resource_id>/sparra/", bookings.block, name="booking_block"),
     path("bokningar/bokning/<int:booking_id>/avboka/", bookings.cancel, name="booking_cancel"),
+    path("e-tjanster/", builder.catalogue, name="builder"),
+    path("e-tjanster/ny/", builder.create, name="builder_create"),
+    path("e-tjanster/importera/", builder.import_json, name="builder_import"),
+    path("e-tjanster/<int:eservice_id>/", builder.overview, name="builder_eservice"),
+    path("e-tjanster/<int:eservice_id>/andra/", builder.change, name="builder_change"),
+    path(
+        "e-tjanster/<int:eservice_id>/installningar/",
+        builder.settings,
+        name="builder_settings",
+    ),
+    path("e-tjanster/<int:eservice_id>/steg/ny/", builder.step, name="builder_add_step"),
+    path("e-tjanster/<int:eservice_id>/steg/<slug:step_id>/", builder.step, name="builder_step"),
+    path(
+        "e-tjanster/<int:eservice_id>/steg/<slug:step_id>/ny-fraga/",
+        builder.add_question,
+        name="builder_add_question",
+    ),
+    path(
+        "e-tjanster/<int:eservice_id>/fragor/<slug:question_id>/",
+        builder.edit_question,
+        name="builder_question",
+    ),
+    path("e-tjanster/<int:eservice_id>/kontroll/", builder.check, name="builder_check"),
+    path("e-tjanster/<int:eservice_id>/publicera/", builder.publish, name="builder_publish"),
+    path("e-tjanster/<int:eservice_id>/avpublicera/", builder.unpublish, name="builder_unpublish"),
+    path("e-tjanster/<int:eservice_id>/versioner/", builder.versions, name="builder_versions"),
+    path(
+        "e-tjanster/<int:eservice_id>/versioner/<int:number>/",
+        builder.restore,
+        name="builder_restore",
+    ),
+    path(
+        "e-tjanster/<int:eservice_id>/andringslogg/",
+        builder.change_log,
+        name="builder_change_log",
+    ),
+    path("e-tjanster/<int:eservice_id>/statusar/", builder.statuses, name="builder_statuses"),
+    path("e-tjanster/<int:eservice_id>/export.json", builder.export, name="builder_export"),
+    path("e-tjanster/<int:eservice_id>/kopiera/", builder.copy, name="builder_copy"),
 ]

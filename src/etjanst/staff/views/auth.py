@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from etjanst.eid.session import client_ip, safe_next
 from etjanst.people import staff_login
-from etjanst.people.access import is_staff_member, may_use_staff_login
+from etjanst.people.access import is_staff_member, may_build, may_use_staff_login
 from etjanst.people.models import StaffLogin
 
 PENDING_KEY = "etjanst_staff_pending"
@@ -43,9 +43,13 @@ def staff_required(view):
 
 
 def _next(request, user=None) -> str:
-    # Someone with the admin but no case role (an e-service manager) starts there.
-    start = "admin:index" if user is not None and not is_staff_member(user) else "staff:inbox"
-    return safe_next(request, request.POST.get("next") or request.GET.get("next"), reverse(start))
+    """Where to go after logging in: the page asked for, else the inbox (or,
+    for an e-service administrator who handles no cases, the builder)."""
+    home = reverse("staff:inbox")
+    if user is not None and not is_staff_member(user):
+        # An e-service administrator builds; an admin user without a role has the admin.
+        home = reverse("staff:builder") if may_build(user) else reverse("admin:index")
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), home)
 
 
 @sensitive_post_parameters("password")

@@ -11,6 +11,8 @@ from etjanst.eservices.models import EService
 DEMO_DIR = Path(__file__).resolve().parents[2]
 DEMO_ADMIN = ("admin", "exempelby-demo")
 DEMO_OFFICER = ("handlaggare", "exempelby-demo")
+DEMO_BUILDER = ("forvaltare", "exempelby-demo")
+DEMO_DRAFT_SLUG = "ansokan-om-gravtillstand"
 # The demo officer's one-time code key (hex, as django-otp stores it). Demo only.
 DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
@@ -43,6 +45,7 @@ class Command(BaseCommand):
         self._mina_sidor()
         self._register()
         self._resource_managers()
+        self._builder()
 
     def _resources(self):
         """Budget- och skuldrådgivning: weekdays, 45-minute talks, holidays closed."""
@@ -83,6 +86,94 @@ class Command(BaseCommand):
                     closes=datetime.time(16),
                 )
             self.stdout.write(f"Demo resource created: {resource.name}")
+
+    def _builder(self):
+        """An e-service administrator (e-tjänsteförvaltare) for every demo
+        committee, with the same demo one-time-code key as the officer, and
+        one e-service in draft to play with in the builder."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from etjanst.eservices import builder, formedit
+        from etjanst.organisation.models import Committee
+        from etjanst.people.models import Role, StaffAccess
+
+        username, password = DEMO_BUILDER
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            user = get_user_model().objects.create_user(
+                username=username,
+                password=password,
+                first_name="Frida",
+                last_name="Förvaltare",
+                email="frida@exempelby.se",
+            )
+            self.stdout.write(f"Demo e-service administrator created: {username}")
+        for committee in Committee.objects.all():
+            StaffAccess.objects.get_or_create(
+                user=user, role=Role.ESERVICE_MANAGER, committee=committee
+            )
+        TOTPDevice.objects.get_or_create(
+            user=user, defaults={"name": "Demo", "key": DEMO_TOTP_KEY, "confirmed": True}
+        )
+        if EService.objects.filter(slug=DEMO_DRAFT_SLUG).exists():
+            return
+        # The same committee, category and retention rule as the fault reports.
+        neighbour = EService.objects.get(slug="felanmalan-gata-och-park")
+        committee, category = neighbour.committee, neighbour.category
+        eservice = builder.create_eservice(
+            actor=user,
+            values={
+                "name": "Ansökan om grävtillstånd",
+                "slug": DEMO_DRAFT_SLUG,
+                "category": category,
+                "committee": committee,
+                "short_description": "Sök tillstånd att gräva i kommunens gator och parker.",
+                "intro_text": (
+                    "Du behöver tillstånd för att gräva i gator, trottoarer och parker som "
+                    "kommunen äger. Sök minst tre veckor innan arbetet börjar."
+                ),
+                "what_you_need": "En karta över platsen\nEn plan för trafiken",
+                "pd_purpose": "För att pröva din ansökan om grävtillstånd.",
+                "pd_legal_basis": "Myndighetsutövning (artikel 6.1 e i dataskyddsförordningen).",
+                "retention_rule": neighbour.retention_rule,
+            },
+            may_use_committee=lambda _committee: True,
+        )
+
+        def build(form: dict) -> str:
+            step_id, _summary = formedit.add_step(form, {"title": "Om arbetet"})
+            for qtype, data in (
+                ("short_text", {"label": "Var ska ni gräva?", "required": "on"}),
+                ("date", {"label": "När börjar arbetet?", "required": "on", "min_date": "today"}),
+                ("yes_no", {"label": "Påverkas trafiken?", "required": "on"}),
+                (
+                    "long_text",
+                    {
+                        "label": "Hur leds trafiken om?",
+                        "visible_if": "paverkas_trafiken:equals:yes",
+                    },
+                ),
+                ("file", {"label": "Karta över platsen", "file_types": ["pdf", "jpeg", "png"]}),
+            ):
+                question_id = formedit.new_question_id(form, data)
+                question = formedit.parse_question_fields(
+                    form=form, question_type=qtype, data=data, question_id=question_id
+                )
+                formedit.add_question(form, step_id, question)
+            contact_id, _summary = formedit.add_step(form, {"title": "Kontaktuppgifter"})
+            question = formedit.parse_question_fields(
+                form=form,
+                question_type="contact",
+                data={"label": "Kontaktperson", "required": "on", "email_required": "on"},
+                question_id="kontaktperson",
+            )
+            formedit.add_question(form, contact_id, question)
+            return "Byggde demoformuläret."
+
+        builder.edit_draft(
+            eservice=eservice, actor=user, token=builder.working_form(eservice)[1], change=build
+        )
+        self.stdout.write(f"Demo e-service in draft: {eservice.name}")
 
     def _resource_managers(self):
         from etjanst.bookings.models import Resource

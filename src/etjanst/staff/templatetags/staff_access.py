@@ -1,0 +1,20 @@
+"""What the staff navigation shows a user (the rule is in people.access)."""
+
+from django import template
+
+from etjanst.people.access import is_staff_member
+from etjanst.people.access import may_build as _may_build
+
+register = template.Library()
+
+
+@register.filter
+def may_build(user) -> bool:
+    """Whether the user builds e-services (the builder's link)."""
+    return _may_build(user)
+
+
+@register.filter
+def handles_cases(user) -> bool:
+    """Whether the user works with cases (the inbox and its neighbours)."""
+    return is_staff_member(user)
