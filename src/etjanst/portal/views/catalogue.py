@@ -3,6 +3,7 @@ from itertools import groupby
 from django.shortcuts import get_object_or_404, render
 
 from etjanst.cases.models import Draft
+from etjanst.eid.registry import swedish_eid_names
 from etjanst.eservices.models import EService
 from etjanst.people.models import Resident
 
@@ -42,5 +43,10 @@ def intro(request, slug: str):
     return render(
         request,
         "portal/intro.html",
-        {"eservice": eservice, "in_progress": form.exists, "saved_draft": saved_draft},
+        {
+            "eservice": eservice,
+            "in_progress": form.exists,
+            "saved_draft": saved_draft,
+            "accepted_eids": swedish_eid_names() if eservice.needs_personnummer else [],
+        },
     )
