@@ -13,6 +13,8 @@ class LoginOption:
     name: str
     description: str
     url: str
+    #: A foreign e-ID (eIDAS): it may give no Swedish personnummer.
+    foreign: bool = False
 
 
 class EIDMethod(ABC):

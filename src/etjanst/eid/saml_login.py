@@ -57,7 +57,9 @@ class SAMLMethod(EIDMethod):
                     else _("Logga in med %(name)s.") % {"name": idp.name}
                 )
             url = reverse("portal:saml_login", args=[idp.id]) + "?" + urlencode({"next": next_url})
-            options.append(LoginOption(name=name, description=description, url=url))
+            options.append(
+                LoginOption(name=name, description=description, url=url, foreign=idp.foreign)
+            )
         return options
 
 

@@ -2,6 +2,7 @@ from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
 
+from etjanst.eid.registry import swedish_eid_names
 from etjanst.eservices.models import EService
 from etjanst.people.models import Resident
 from etjanst.submissions.models import Draft
@@ -41,5 +42,10 @@ def intro(request, slug: str):
     return render(
         request,
         "portal/intro.html",
-        {"eservice": eservice, "in_progress": form.exists, "saved_draft": saved_draft},
+        {
+            "eservice": eservice,
+            "in_progress": form.exists,
+            "saved_draft": saved_draft,
+            "accepted_eids": swedish_eid_names() if eservice.needs_personnummer else [],
+        },
     )
