@@ -41,12 +41,13 @@ def test_empty_step_shows_an_error_summary_that_leads_to_the_fields(site, demo):
     expect(description).to_be_focused()
     expect(page.locator('label[for="id_q_beskrivning"]')).to_be_in_viewport()  # the question too
     expect(description).to_have_attribute("aria-invalid", "true")
-    expect(description).to_have_accessible_description(
-        "Fel: " + links.nth(1).inner_text(), ignore_case=False
-    )
+    # The summary names the question, then says what is wrong, as the field does.
+    question, message = links.nth(1).inner_text().split(": ", 1)
+    assert question == "Beskriv felet"
+    expect(description).to_have_accessible_description("Fel: " + message, ignore_case=False)
     links.nth(0).click()
     expect(page.get_by_label("Hål eller skada i vägen")).to_be_focused()
-    expect(page.get_by_text("Vad vill du anmäla?")).to_be_in_viewport()
+    expect(page.get_by_text("Vad vill du anmäla?", exact=True)).to_be_in_viewport()  # the legend
     links.nth(2).click()
     expect(page.get_by_label("Var finns felet?")).to_be_focused()
     expect(page.locator('label[for="id_q_plats"]')).to_be_in_viewport()

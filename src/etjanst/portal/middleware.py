@@ -92,11 +92,16 @@ class OverloadGuardMiddleware:
         per_minute = limits.get(slug, limits.get("*", 0))
         if not per_minute:
             return None
-        key = f"starts:{slug}:{int(time.time() // 60)}"
+        key = f"starts:{slug}:{current_minute()}"
         cache.add(key, 0, timeout=120)
         if cache.incr(key) > per_minute:
             return busy(request, "starts")
         return None
+
+
+def current_minute() -> int:
+    """The fixed one-minute window the starts are counted in."""
+    return int(time.time() // 60)
 
 
 def _queued_too_long(request) -> bool:
