@@ -45,7 +45,19 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        client = bankid_login.client()
+        client = None
+        while client is None and not stopping:
+            try:
+                client = bankid_login.client()
+            except bankid_login.BankIDUnavailable:
+                # Certificates not (yet) in place, e.g. the BankID simulator
+                # still making them at the demo's start: logged once by
+                # client(); wait instead of dying, polls collect meanwhile.
+                if once:
+                    return
+                time.sleep(2.0)
+        if client is None:
+            return
         pruned_at = beat_at = 0.0
         collector_id = f"bankid:{socket.gethostname()}:{os.getpid()}"[:64]
         logger.info("BankID collector started")
