@@ -201,3 +201,23 @@ def test_the_collector_prunes_orders_older_than_any_bankid_order_lives(collector
     BankIDOrder.objects.update(created_at=BankIDOrder.objects.get().created_at.replace(year=2020))
     collect_once()
     assert not BankIDOrder.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_collector_waits_for_missing_certificates_instead_of_dying(settings, tmp_path):
+    """At the demo's start the BankID simulator may not have made its
+    certificates yet: the collector must not crash (make demo stops then)."""
+    from django.core.management import call_command
+
+    from etjanst.eid import bankid_login
+
+    settings.BANKID = {
+        **settings.BANKID,
+        "CLIENT_CERT": str(tmp_path / "missing.pem"),
+        "CLIENT_KEY": str(tmp_path / "missing.key"),
+        "CA_CERT": str(tmp_path / "missing-ca.pem"),
+    }
+    bankid_login._clients.clear()
+    with pytest.raises(bankid_login.BankIDUnavailable):
+        bankid_login.client()  # the configuration really is broken
+    call_command("collect_bankid", "--once")  # returns, no exception
