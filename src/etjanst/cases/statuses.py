@@ -56,10 +56,8 @@ def ensure_default_statuses(status_model=None) -> None:
             made[code].next_statuses.set([made[c] for c in following])
 
 
-def first_status(eservice):
+def first_status(eservice) -> Status:
     """The status a new case of the e-service gets."""
-    from .models import Status, StatusKind  # as above: migrations import this module
-
     for _attempt in range(2):
         statuses = Status.objects.for_eservice(eservice).order_by("order")
         status = statuses.filter(kind=StatusKind.SUBMITTED).first() or statuses.first()

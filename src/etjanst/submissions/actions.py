@@ -221,36 +221,38 @@ def _store_upload(upload: UploadedFile, kind, *, question_id: str, owner: str) -
 def _delete_pending(owner: str, ids: set[str]) -> None:
     if not ids:
         return
-    for attachment in Attachment.objects.pending_for(owner).filter(pk__in=ids):
-        attachment.file.delete(save=False)
-        attachment.delete()
+    _delete_with_files(Attachment.objects.pending_for(owner).filter(pk__in=ids))
 
 
 def discard_pending_uploads(*, upload_owner: str) -> int:
     """Delete the files of a form that is abandoned or started over (not
     those kept with a saved draft), and give its held times back."""
     release_holds(hold_key=upload_owner)
-    attachments = list(Attachment.objects.pending_for(upload_owner).filter(draft__isnull=True))
-    for attachment in attachments:
-        attachment.file.delete(save=False)
-        attachment.delete()
-    return len(attachments)
+    return _delete_with_files(
+        Attachment.objects.pending_for(upload_owner).filter(draft__isnull=True)
+    )
 
 
 def purge_abandoned_uploads(*, older_than: timedelta = timedelta(hours=24)) -> int:
     """Delete files of forms that were never sent (the browser session is long
     gone). They were never received, so they are not public documents."""
     cutoff = timezone.now() - older_than
-    attachments = list(
+    count = _delete_with_files(
         Attachment.objects.filter(
             case__isnull=True, draft__isnull=True, message__isnull=True, created_at__lt=cutoff
         )
     )
+    if count:
+        logger.info("Purged %d abandoned uploads", count)
+    return count
+
+
+def _delete_with_files(attachments) -> int:
+    """Delete the attachments and their stored files; how many there were."""
+    attachments = list(attachments)
     for attachment in attachments:
         attachment.file.delete(save=False)
         attachment.delete()
-    if attachments:
-        logger.info("Purged %d abandoned uploads", len(attachments))
     return len(attachments)
 
 
