@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the whole suite twice: on SQLite, then on a throw-away PostgreSQL
-# server started here on a free local port. Stops what it started; exits
+# Run the whole suite twice, side by side: on SQLite and on a throw-away
+# PostgreSQL server started here on a free local port. Stops what it started; exits
 # non-zero if either run fails. Extra arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,10 +33,26 @@ echo "== Starting PostgreSQL on 127.0.0.1:$port"
 status=0
 echo "== Layer contract (lint-imports, see docs/architecture.md)"
 .venv/bin/lint-imports --no-cache || status=1
-echo "== Test suite on SQLite"
-DATABASE_URL= $PY -m pytest "$@" || status=1
-echo "== Test suite on PostgreSQL"
-DATABASE_URL="postgres://etjanst@127.0.0.1:$port/etjanst" $PY -m pytest "$@" || status=1
+if [[ -n ${ETJANST_TEST_SERIAL:-} ]]; then
+  echo "== Test suite on SQLite"
+  DATABASE_URL= $PY -m pytest "$@" || status=1
+  echo "== Test suite on PostgreSQL"
+  DATABASE_URL="postgres://etjanst@127.0.0.1:$port/etjanst" $PY -m pytest "$@" || status=1
+else
+  # The two runs share nothing (free ports, their own media folders and
+  # databases), so they run side by side: each is one Python process, and
+  # the machine has at least two cores. The SQLite run's output follows the
+  # PostgreSQL run's. ETJANST_TEST_SERIAL=1 runs them one after the other.
+  sqlite_log=$(mktemp /tmp/etjanst-sqlite.XXXXXX)
+  DATABASE_URL= $PY -m pytest -p no:cacheprovider "$@" >"$sqlite_log" 2>&1 &
+  sqlite_pid=$!
+  echo "== Test suite on PostgreSQL (the SQLite run goes on beside it)"
+  DATABASE_URL="postgres://etjanst@127.0.0.1:$port/etjanst" $PY -m pytest "$@" || status=1
+  wait $sqlite_pid || status=1
+  echo "== Test suite on SQLite"
+  cat "$sqlite_log"
+  rm -f "$sqlite_log"
+fi
 if [[ $status -ne 0 ]]; then
   echo "FAILED: see above"
 fi
