@@ -30,7 +30,9 @@ class ChangedMeanwhile(Exception):
 
 
 def _lock(case: Case, expected_version: int | None) -> Case:
-    locked = Case.objects.select_for_update().select_related("status").get(pk=case.pk)
+    # of=("self",): lock the case row only, not the status row it joins (else
+    # every case in the same status would wait for this one on PostgreSQL).
+    locked = Case.objects.select_for_update(of=("self",)).select_related("status").get(pk=case.pk)
     if expected_version is not None and locked.lock_version != expected_version:
         raise ChangedMeanwhile
     return locked
