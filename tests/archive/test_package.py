@@ -127,10 +127,14 @@ def test_a_file_changed_after_packing_is_refused(world, tmp_path):
     assert any("SHA-256" in e and "svar.json" in e for e in errors), errors
 
 
-def test_a_broken_erms_file_fails_the_xsd(world, tmp_path):
+def test_a_broken_erms_file_fails_the_xsd_and_the_schematron(world, tmp_path):
     path, _package = _export(tmp_path, [world["closed"]])
-    erms = read_member(path, "ERMS.xml").replace(b'value="closed"', b'value="stangt"')
-    assert erms_errors(erms)
+    erms = read_member(path, "ERMS.xml")
+    assert erms_errors(erms.replace(b'value="closed"', b'value="stangt"'))
+    # Valid by the XSD, but "other" needs its otherAgentType (Schematron).
+    other = erms.replace(b'agentType="creator"', b'agentType="other"')
+    [error] = set(erms_errors(other))
+    assert "otherAgentType" in error
 
 
 def test_several_cases_make_one_package(world, tmp_path):

@@ -19,9 +19,12 @@ from urllib.response import addinfourl
 
 from importlib_resources import files
 from lxml import etree
+from lxml.isoschematron import Schematron
 
 VOCABULARY_HOST = "https://earkcsip.dilcis.eu/schema/"
-ERMS_XSD = Path(__file__).parents[2] / "src/etjanst/archive/schemas/ERMS.xsd"
+SCHEMAS = Path(__file__).parents[2] / "src/etjanst/archive/schemas"
+ERMS_XSD = SCHEMAS / "ERMS.xsd"
+ERMS_SCH = SCHEMAS / "erms.sch"
 
 
 class _PackagedVocabularies(urllib.request.BaseHandler):
@@ -123,11 +126,22 @@ def _remove_validator_copy(path: Path) -> None:
 
 
 def erms_errors(erms: bytes) -> list[str]:
+    """The CITS ERMS XSD, then the CITS ERMS Schematron rules (co-occurrence
+    of the "other" attributes). The rules are declared for XSLT 2 but use only
+    XPath 1.0, which lxml runs; they are read with queryBinding xslt1."""
     schema = etree.XMLSchema(etree.parse(str(ERMS_XSD)))
     document = etree.fromstring(erms)
-    if schema.validate(document):
+    if not schema.validate(document):
+        return [f"{e.line}: {e.message}" for e in schema.error_log]
+    rules = ERMS_SCH.read_bytes().replace(b'queryBinding="xslt2"', b'queryBinding="xslt"')
+    schematron = Schematron(etree.fromstring(rules), store_report=True)
+    if schematron.validate(document):
         return []
-    return [f"{e.line}: {e.message}" for e in schema.error_log]
+    svrl = "{http://purl.oclc.org/dsdl/svrl}"
+    return [
+        "".join(failed.itertext()).strip()
+        for failed in schematron.validation_report.iter(f"{svrl}failed-assert")
+    ]
 
 
 def mets_schema_errors(mets: bytes) -> list[str]:
