@@ -94,3 +94,15 @@ def test_a_bad_or_empty_period_is_a_clear_problem(world, archive):
     response = archive.get("/api/v1/eservices/felanmalan/archive.zip?from=igår&to=2020-12-31")
     assert response.status_code == 400
     assert not ArchiveExport.objects.exists()
+
+
+def test_a_period_with_too_many_cases_asks_to_split_it(world, archive, monkeypatch):
+    from etjanst.api import archive as archive_api
+
+    monkeypatch.setattr(archive_api, "MAX_CASES", 0)
+    day = world["closed"].status_changed_at.date().isoformat()
+    response = archive.get(f"/api/v1/eservices/felanmalan/archive.zip?from={day}&to={day}")
+    assert response.status_code == 422
+    assert response.json()["type"] == "urn:etjanst:problem:too-many-cases"
+    assert "Dela upp perioden" in response.json()["detail"]
+    assert not ArchiveExport.objects.exists()

@@ -147,3 +147,22 @@ def test_several_cases_make_one_package(world, tmp_path):
     numbers = tree.xpath("//e:aggregation/e:objectId/text()", namespaces=ERMS)
     assert numbers == [world["closed"].registration_number, second.registration_number]
     assert ArchiveExport.objects.get().cases.count() == 2
+
+
+def test_an_anonymous_case_has_no_counterpart_and_a_protected_one_is_flagged(world, tmp_path):
+    from etjanst.cases.models import Case
+
+    anonymous, protected = world["closed"], world["other"]
+    Case.objects.filter(pk=anonymous.pk).update(is_anonymous=True, sender_name="", owner=None)
+    Case.objects.filter(pk=protected.pk).update(protected_identity=True)
+    anonymous.refresh_from_db()
+    protected.refresh_from_db()
+    path, _package = _export(tmp_path, [anonymous, protected])
+    erms = read_member(path, "ERMS.xml")
+    assert erms_errors(erms) == []
+    tree = etree.fromstring(erms)
+    first, second = tree.findall(".//e:aggregation", ERMS)
+    assert first.find("e:agents/e:agent[@agentType='counterpart']", ERMS) is None
+    assert "anonymt" in first.findtext("e:description", namespaces=ERMS)
+    counterpart = second.find("e:agents/e:agent[@agentType='counterpart']", ERMS)
+    assert counterpart.findtext("e:protectedIdentity", namespaces=ERMS) == "true"

@@ -24,6 +24,11 @@ from .schemas import ProblemOut
 
 router = Router(tags=["E-arkiv"])
 
+# Each case's receipt is drawn as PDF/A while the client waits (about a
+# second a case here): a longer period is split, or exported with
+# manage.py export_archive, which has no limit.
+MAX_CASES = 100
+
 ERRORS = {code: ProblemOut for code in (400, 401, 403, 404, 409, 422, 429)}
 ZIP = {
     "200": {
@@ -106,4 +111,14 @@ def export_period(request, slug: str, period: Query[Period]):
         )
     except ArchiveError as error:
         raise _problem(error) from error
+    if len(cases) > MAX_CASES:
+        raise Problem(
+            422,
+            "too-many-cases",
+            _(
+                "Perioden har %(count)d avslutade ärenden; ett paket via API:et rymmer högst "
+                "%(max)d. Dela upp perioden."
+            )
+            % {"count": len(cases), "max": MAX_CASES},
+        )
     return _package_response(client, cases)
