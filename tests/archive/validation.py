@@ -44,13 +44,18 @@ class _PackagedVocabularies(urllib.request.BaseHandler):
     http_open = https_open
 
 
+# Only while eark-validator is imported (it reads the vocabularies then):
+# every other test keeps urllib as it was.
+_previous_opener = urllib.request._opener
 urllib.request.install_opener(urllib.request.build_opener(_PackagedVocabularies()))
-
-from eark_validator.infopacks.manifest import Checksummer, Manifests  # noqa: E402
-from eark_validator.infopacks.package_handler import PackageHandler  # noqa: E402
-from eark_validator.ipxml.schema import IP_SCHEMA  # noqa: E402
-from eark_validator.model.validation_report import Severity  # noqa: E402
-from eark_validator.packages import PackageValidator  # noqa: E402
+try:
+    from eark_validator.infopacks.manifest import Checksummer, Manifests
+    from eark_validator.infopacks.package_handler import PackageHandler
+    from eark_validator.ipxml.schema import IP_SCHEMA
+    from eark_validator.model.validation_report import Severity
+    from eark_validator.packages import PackageValidator
+finally:
+    urllib.request.install_opener(_previous_opener)
 
 # Two rules of eark-validator 1.1.3's Schematron that no package valid by the
 # specifications can pass (see docs/archive.md, "Avvikelser"):
