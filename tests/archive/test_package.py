@@ -166,3 +166,19 @@ def test_an_anonymous_case_has_no_counterpart_and_a_protected_one_is_flagged(wor
     assert "anonymt" in first.findtext("e:description", namespaces=ERMS)
     counterpart = second.find("e:agents/e:agent[@agentType='counterpart']", ERMS)
     assert counterpart.findtext("e:protectedIdentity", namespaces=ERMS) == "true"
+
+
+def test_the_agreement_and_the_creators_code_go_in_the_mets_header(world, tmp_path, settings):
+    settings.ETJANST_ARCHIVE_SUBMISSION_AGREEMENT = "RA 2026-117"
+    settings.ETJANST_ARCHIVE_CREATOR_ID = "212000-0000"
+    path, _package = _export(tmp_path, [world["closed"]])
+    errors = validate_package(path)
+    assert accepted(errors), errors
+    mets = etree.fromstring(read_member(path, "/METS.xml"))
+    ns = {"m": "http://www.loc.gov/METS/"}
+    assert mets.xpath("//m:altRecordID[@TYPE='SUBMISSIONAGREEMENT']/text()", namespaces=ns) == [
+        "RA 2026-117"
+    ]
+    assert mets.xpath("//m:agent[@ROLE='ARCHIVIST']/m:note/text()", namespaces=ns) == [
+        "212000-0000"
+    ]

@@ -429,6 +429,14 @@ def _mets(*, package_id, created_at, files, erms: PackedFile, label: str) -> byt
     note.text = _software_version()
     archivist = _m(header, "agent", ROLE="ARCHIVIST", TYPE="ORGANIZATION")
     ET.SubElement(archivist, f"{{{METS_NS}}}name").text = settings.ETJANST_MUNICIPALITY["name"]
+    if settings.ETJANST_ARCHIVE_CREATOR_ID:
+        code = ET.SubElement(
+            archivist, f"{{{METS_NS}}}note", {f"{{{CSIP_NS}}}NOTETYPE": "IDENTIFICATIONCODE"}
+        )
+        code.text = settings.ETJANST_ARCHIVE_CREATOR_ID
+    if settings.ETJANST_ARCHIVE_SUBMISSION_AGREEMENT:
+        agreement = _m(header, "altRecordID", TYPE="SUBMISSIONAGREEMENT")
+        agreement.text = settings.ETJANST_ARCHIVE_SUBMISSION_AGREEMENT
 
     dmd = _m(root, "dmdSec", ID="dmd-erms", CREATED=_when(created_at), STATUS="CURRENT")
     _m(
