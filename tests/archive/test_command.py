@@ -43,3 +43,20 @@ def test_the_command_refuses_an_empty_period_and_leaves_no_file(world, tmp_path)
             end="2020-01-31",
             out=str(out),
         )
+
+
+def test_administrators_see_the_exports_read_only(world, tmp_path, client):
+    from tests.staff_accounts import log_in_admin
+
+    day = world["closed"].status_changed_at.date().isoformat()
+    out = tmp_path / "sip.zip"
+    call_command("export_archive", eservice="felanmalan", start=day, end=day, out=str(out))
+    log_in_admin(client)
+    export = ArchiveExport.objects.get()
+    listing = client.get("/admin/archive/archiveexport/")
+    assert listing.status_code == 200
+    assert export.sha256 in listing.content.decode()
+    page = client.get(f"/admin/archive/archiveexport/{export.pk}/change/")
+    assert page.status_code == 200
+    assert client.post(f"/admin/archive/archiveexport/{export.pk}/delete/").status_code == 403
+    assert ArchiveExport.objects.exists()
