@@ -182,3 +182,25 @@ def test_the_agreement_and_the_creators_code_go_in_the_mets_header(world, tmp_pa
     assert mets.xpath("//m:agent[@ROLE='ARCHIVIST']/m:note/text()", namespaces=ns) == [
         "212000-0000"
     ]
+
+
+def test_sip14_cannot_be_met_without_breaking_the_mets_schema(world, tmp_path):
+    """Why validation.accepted() lets SIP14 pass: giving the software agent's
+    note the unqualified NOTETYPE that SIP14 asks for makes METS.xml invalid
+    against the METS schema instead (XML-1). If a later eark-validator fixes
+    SIP14, this test fails and the exception can go."""
+    path, _package = _export(tmp_path, [world["closed"]])
+    assert "SIP14" in {e.split(":")[0] for e in validate_package(path)}
+    patched = tmp_path / "patched.zip"
+    _rewrite(
+        path,
+        patched,
+        "/METS.xml",
+        lambda data: data.replace(
+            b'csip:NOTETYPE="SOFTWARE VERSION"',
+            b'csip:NOTETYPE="SOFTWARE VERSION" NOTETYPE="IDENTIFICATIONCODE"',
+        ),
+    )
+    rules = {e.split(":")[0] for e in validate_package(patched)}
+    assert "SIP14" not in rules
+    assert "XML-1" in rules
