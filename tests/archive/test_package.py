@@ -58,6 +58,13 @@ def test_a_closed_case_is_a_valid_sip_with_a_valid_erms_file(world, tmp_path):
     assert aggregation.findtext(
         "e:agents/e:agent[@agentType='creator']/e:name", namespaces=ERMS
     ) == ("Kommunstyrelsen")
+    rule = case.eservice.retention_rule
+    assert aggregation.findtext("e:disposal/e:disposalMandate", namespaces=ERMS) == (
+        rule.decision_reference
+    )
+    assert aggregation.findtext("e:disposal/e:disposalPeriod", namespaces=ERMS) == (
+        f"P{rule.period_months}M"
+    )
     # The secrecy marking on an answer goes with the answers' record.
     regulations = tree.xpath(
         ".//e:record[@recordType='answers']/e:restriction/e:regulation/text()", namespaces=ERMS

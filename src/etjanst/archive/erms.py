@@ -10,9 +10,11 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.utils import translation
 
 from etjanst.cases.models import Case, CaseEvent
 from etjanst.diarium.models import SecrecyMarking
+from etjanst.organisation.models import Clock
 
 ERMS_NS = "https://DILCIS.eu/XML/ERMS"
 ERMS_VERSION = "2.1.2"
@@ -122,6 +124,7 @@ def _aggregation(parent, entry: CaseDocuments) -> None:
     _e(aggregation, "status", value="closed")
     for marking in whole:
         _restriction(aggregation, marking, "Sekretessmarkering på hela ärendet.")
+    _disposal(aggregation, case)
     agents = _e(aggregation, "agents")
     committee = _e(agents, "agent", agentType="creator")
     _e(committee, "name", case.committee.name)
@@ -153,6 +156,24 @@ def _aggregation(parent, entry: CaseDocuments) -> None:
         _e(action_dates, "actionDate", _when(event.at), dateType="modified")
     for number, document in enumerate(entry.documents, start=1):
         _record(aggregation, case, number, document, by_question)
+
+
+def _disposal(parent, case: Case) -> None:
+    """The e-service's purge rule (the committee's gallringsbeslut), when it
+    has one: the archive keeps what it needs to purge on time."""
+    rule = case.eservice.retention_rule
+    if rule is None:
+        return
+    disposal = _e(parent, "disposal", disposable="true")
+    _e(disposal, "disposalScheduleId", rule.name)
+    _e(disposal, "disposalAction", "gallras")
+    _e(disposal, "disposalPeriod", f"P{rule.period_months}M")
+    _e(disposal, "disposalMandate", rule.decision_reference)
+    with translation.override("sv"):
+        _e(disposal, "disposalDescription", str(rule.describe()))
+    dates = _e(disposal, "dates")
+    start = case.received_at if rule.clock == Clock.SUBMITTED else _closed_at(case)
+    _e(dates, "disposalDate", _when(start), dateType="retention_period_start")
 
 
 def _restriction(parent, marking: SecrecyMarking, text: str) -> None:
