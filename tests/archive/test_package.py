@@ -1,6 +1,7 @@
 """A packaged case is a valid FGS/E-ARK SIP (eark-validator) with a valid
 CITS ERMS file (the ERMS XSD); a package changed afterwards is refused."""
 
+import hashlib
 import io
 import uuid
 import zipfile
@@ -20,7 +21,7 @@ from etjanst.diarium.models import SecrecyMarking
 from tests.files import PNG_BYTES
 
 from .conftest import close
-from .validation import accepted, erms_errors, read_member, validate_package
+from .validation import accepted, erms_errors, read_member, root_mets, validate_package
 
 ERMS = {"e": "https://DILCIS.eu/XML/ERMS"}
 
@@ -79,6 +80,11 @@ def test_a_closed_case_is_a_valid_sip_with_a_valid_erms_file(world, tmp_path):
     assert f"{folder}/kvitto.pdf" in names
     assert f"{folder}/svar.json" in names
     assert read_member(path, "meddelanden/001-01-lampa.png") == PNG_BYTES
+    # The representation's METS lists the case files with their SHA-256.
+    ns = {"m": "http://www.loc.gov/METS/", "x": "http://www.w3.org/1999/xlink"}
+    rep = etree.fromstring(read_member(path, "representations/rep1/METS.xml"))
+    [svar] = rep.xpath("//m:file[m:FLocat/@x:href='data/KS-2026-0002/svar.json']", namespaces=ns)
+    assert svar.get("CHECKSUM") == hashlib.sha256(read_member(path, "svar.json")).hexdigest()
     assert read_member(path, "kvitto.pdf").startswith(b"%PDF")
     metadata = PdfReader(io.BytesIO(read_member(path, "kvitto.pdf"))).trailer["/Root"]["/Metadata"]
     assert b"pdfaid:part" in metadata.get_object().get_data()  # PDF/A
@@ -94,8 +100,6 @@ def test_an_open_case_is_refused_and_nothing_is_recorded(world, tmp_path):
 
 
 def test_the_export_is_recorded_with_the_packages_checksum(world, tmp_path):
-    import hashlib
-
     path, package = _export(tmp_path, [world["closed"]])
     assert package.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     export = ArchiveExport.objects.get()
@@ -181,7 +185,7 @@ def test_the_agreement_and_the_creators_code_go_in_the_mets_header(world, tmp_pa
     path, _package = _export(tmp_path, [world["closed"]])
     errors = validate_package(path)
     assert accepted(errors), errors
-    mets = etree.fromstring(read_member(path, "/METS.xml"))
+    mets = etree.fromstring(root_mets(path))
     ns = {"m": "http://www.loc.gov/METS/"}
     assert mets.xpath("//m:altRecordID[@TYPE='SUBMISSIONAGREEMENT']/text()", namespaces=ns) == [
         "RA 2026-117"

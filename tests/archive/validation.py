@@ -102,6 +102,12 @@ def validate_package(path: Path) -> list[str]:
                 ]
         root = PackageHandler(unpack_root).prepare_package(path)
         errors += _manifest_errors(root / "METS.xml")
+        # eark-validator 1.1.3 reads the representations' METS files but
+        # checks neither their schema nor their files: done here with its
+        # own schema set and manifest code.
+        for mets in sorted(root.glob("representations/*/METS.xml")):
+            errors += [f"XML-1: {mets}: {e}" for e in mets_schema_errors(mets.read_bytes())]
+            errors += _manifest_errors(mets)
         return errors
     finally:
         shutil.rmtree(unpack_root, ignore_errors=True)
@@ -159,4 +165,10 @@ def mets_schema_errors(mets: bytes) -> list[str]:
 def read_member(package: Path, suffix: str) -> bytes:
     with zipfile.ZipFile(package) as archive:
         [name] = [n for n in archive.namelist() if n.endswith(suffix)]
+        return archive.read(name)
+
+
+def root_mets(package: Path) -> bytes:
+    with zipfile.ZipFile(package) as archive:
+        [name] = [n for n in archive.namelist() if n.count("/") == 1 and n.endswith("/METS.xml")]
         return archive.read(name)

@@ -5,6 +5,7 @@ a single root folder named after the package id (CSIP's OBJID).
 
     <id>/METS.xml                              files, sizes and SHA-256 sums
     <id>/metadata/descriptive/ERMS.xml         the cases (aggregations) and documents
+    <id>/representations/rep1/METS.xml         the case files, sizes and SHA-256 sums
     <id>/representations/rep1/data/<diarienummer>/…   the case's files
     <id>/documentation/…                       the form versions, a README
     <id>/schemas/…                             ERMS, METS, xlink and the DILCIS extensions
@@ -54,6 +55,8 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 SIP_PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 CONTENT_TYPE = "citserms_v2_1"
 CHUNK = 1024 * 1024
+REP = "representations/rep1/"
+REP_DATA = f"{REP}data/"
 
 
 @dataclass
@@ -174,7 +177,7 @@ def _mimetype(attachment) -> str:
 
 
 def _pack_case(writer: _Writer, case: Case) -> CaseDocuments:
-    base = f"representations/rep1/data/{case_folder(case)}"
+    base = f"{REP_DATA}{case_folder(case)}"
     entry = CaseDocuments(case=case)
     writer.add_bytes(f"{base}/kvitto.pdf", _archival_receipt(case), "application/pdf")
     entry.documents.append(
@@ -317,6 +320,11 @@ def build_package(*, cases: list[Case], out: IO[bytes]) -> Package:
         build_erms(package_id=package_id, created_at=created_at, cases=documents),
         "text/xml",
     )
+    writer.add_bytes(
+        f"{REP}METS.xml",
+        _representation_mets(package_id=package_id, created_at=created_at, files=writer.files),
+        "text/xml",
+    )
     mets = _mets(
         package_id=package_id,
         created_at=created_at,
@@ -370,7 +378,7 @@ def _when(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
-def _file(group: ET.Element, packed: PackedFile, file_id: str) -> None:
+def _file(group: ET.Element, packed: PackedFile, file_id: str, href: str = "") -> None:
     element = _m(
         group,
         "file",
@@ -385,11 +393,13 @@ def _file(group: ET.Element, packed: PackedFile, file_id: str) -> None:
         element,
         "FLocat",
         LOCTYPE="URL",
-        **{f"{{{XLINK_NS}}}type": "simple", f"{{{XLINK_NS}}}href": packed.path},
+        **{f"{{{XLINK_NS}}}type": "simple", f"{{{XLINK_NS}}}href": href or packed.path},
     )
 
 
-def _mets(*, package_id, created_at, files, erms: PackedFile, label: str) -> bytes:
+def _mets_document(*, objid: str, label: str, created_at: datetime, schemas: str) -> ET.Element:
+    """A METS root with the CSIP/SIP attributes and header, for the package
+    and for the representation (`schemas`: the path to schemas/ from it)."""
     for prefix, uri in (
         ("mets", METS_NS),
         ("xlink", XLINK_NS),
@@ -401,15 +411,15 @@ def _mets(*, package_id, created_at, files, erms: PackedFile, label: str) -> byt
     root = ET.Element(
         f"{{{METS_NS}}}mets",
         {
-            "OBJID": package_id,
+            "OBJID": objid,
             "LABEL": label,
             "TYPE": "Mixed",
             f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE": CONTENT_TYPE,
             "PROFILE": SIP_PROFILE,
             f"{{{XSI_NS}}}schemaLocation": (
-                f"{METS_NS} schemas/mets.xsd {XLINK_NS} schemas/xlink.xsd "
-                f"{CSIP_NS} schemas/DILCISExtensionMETS.xsd "
-                f"{SIP_NS} schemas/DILCISExtensionSIPMETS.xsd"
+                f"{METS_NS} {schemas}mets.xsd {XLINK_NS} {schemas}xlink.xsd "
+                f"{CSIP_NS} {schemas}DILCISExtensionMETS.xsd "
+                f"{SIP_NS} {schemas}DILCISExtensionSIPMETS.xsd"
             ),
         },
     )
@@ -437,6 +447,37 @@ def _mets(*, package_id, created_at, files, erms: PackedFile, label: str) -> byt
     if settings.ETJANST_ARCHIVE_SUBMISSION_AGREEMENT:
         agreement = _m(header, "altRecordID", TYPE="SUBMISSIONAGREEMENT")
         agreement.text = settings.ETJANST_ARCHIVE_SUBMISSION_AGREEMENT
+    return root
+
+
+def _representation_mets(*, package_id: str, created_at: datetime, files) -> bytes:
+    """representations/rep1/METS.xml: the case files, with paths from the
+    representation's folder (CSIP's representation-level METS)."""
+    root = _mets_document(
+        objid=f"{package_id}/rep1", label="rep1", created_at=created_at, schemas="../../schemas/"
+    )
+    file_sec = _m(root, "fileSec", ID="filesec-rep1")
+    group = _m(
+        file_sec,
+        "fileGrp",
+        ID="grp-rep1-data",
+        USE="Representations/rep1/data",
+        **{f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE": CONTENT_TYPE},
+    )
+    data = [packed for packed in files if packed.path.startswith(REP_DATA)]
+    for number, packed in enumerate(data, start=1):
+        _file(group, packed, f"rep1-file-{number:05d}", href=packed.path.removeprefix(REP))
+    struct = _m(root, "structMap", ID="structmap-rep1", TYPE="PHYSICAL", LABEL="CSIP")
+    top = _m(struct, "div", ID="div-rep1", LABEL="rep1")
+    _m(top, "div", ID="div-rep1-metadata", LABEL="Metadata")
+    content = _m(top, "div", ID="div-rep1-data", LABEL="Data")
+    _m(content, "fptr", FILEID="grp-rep1-data")
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _mets(*, package_id, created_at, files, erms: PackedFile, label: str) -> bytes:
+    root = _mets_document(objid=package_id, label=label, created_at=created_at, schemas="schemas/")
 
     dmd = _m(root, "dmdSec", ID="dmd-erms", CREATED=_when(created_at), STATUS="CURRENT")
     _m(
@@ -468,6 +509,8 @@ def _mets(*, package_id, created_at, files, erms: PackedFile, label: str) -> byt
     }
     number = 0
     for packed in files:
+        if packed.path.startswith(REP_DATA):
+            continue  # in the representation's own METS
         for prefix, group in groups.items():
             if packed.path.startswith(prefix):
                 number += 1
@@ -482,5 +525,16 @@ def _mets(*, package_id, created_at, files, erms: PackedFile, label: str) -> byt
     _m(schemas, "fptr", FILEID="grp-schemas")
     representations = _m(top, "div", ID="div-representations", LABEL="Representations")
     _m(representations, "fptr", FILEID="grp-rep1")
+    rep1 = _m(representations, "div", ID="div-rep1", LABEL="Representations/rep1")
+    _m(
+        rep1,
+        "mptr",
+        LOCTYPE="URL",
+        **{
+            f"{{{XLINK_NS}}}type": "simple",
+            f"{{{XLINK_NS}}}href": f"{REP}METS.xml",
+            f"{{{XLINK_NS}}}title": "grp-rep1",
+        },
+    )
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
