@@ -37,6 +37,13 @@ def endpoints(case, attachment_id):
         ("post", f"{c}/messages", "multipart", Permission.WRITE_MESSAGES),
         ("put", f"{c}/delivery", {"external_id": "P-1"}, Permission.DELIVERIES),
         ("get", f"{c}/delivery", None, Permission.DELIVERIES),
+        ("get", f"{c}/archive.zip", None, Permission.ARCHIVE_EXPORT),
+        (
+            "get",
+            "/api/v1/eservices/felanmalan/archive.zip?from=2020-01-01&to=2030-12-31",
+            None,
+            Permission.ARCHIVE_EXPORT,
+        ),
     ]
 
 

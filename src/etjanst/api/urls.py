@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from .archive import router as archive_router
 from .auth import ClientToken
 from .problems import CONTENT_TYPE, Problem, problem_response
 from .views import router
@@ -41,6 +42,7 @@ api = EtjanstApi(
     docs=Swagger(settings={"validatorUrl": None, "tryItOutEnabled": False, "deepLinking": False}),
 )
 api.add_router("", router)
+api.add_router("", archive_router)
 
 
 @api.exception_handler(Problem)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "etjanst.audit",
     "etjanst.retention",
     "etjanst.integrations",
+    "etjanst.archive",
     "etjanst.staff",
     "etjanst.portal",
     "etjanst.content",
@@ -354,6 +355,11 @@ ETJANST_API_RATE_LIMIT = int(os.environ.get("ETJANST_API_RATE_LIMIT", 600))
 # Webhooks may go to private and loopback addresses, and over plain http
 # (only for a receiver inside the municipality's own network, and the tests).
 ETJANST_WEBHOOK_ALLOW_PRIVATE = env_bool("ETJANST_WEBHOOK_ALLOW_PRIVATE")
+# Archive packages (docs/archive.md): the delivery agreement
+# (leveransöverenskommelse) with the e-archive, and the archival creator's
+# identification code (e.g. the municipality's organisationsnummer).
+ETJANST_ARCHIVE_SUBMISSION_AGREEMENT = os.environ.get("ETJANST_ARCHIVE_SUBMISSION_AGREEMENT", "")
+ETJANST_ARCHIVE_CREATOR_ID = os.environ.get("ETJANST_ARCHIVE_CREATOR_ID", "")
 ETJANST_MAX_REQUEST_SIZE = int(os.environ.get("ETJANST_MAX_REQUEST_SIZE", 60 * 1024 * 1024))
 
 # --- E-mail ---------------------------------------------------------------
