@@ -186,7 +186,11 @@ def create(request):
 @builder_required
 def settings(request, eservice_id: int):
     eservice = _eservice(request, eservice_id)
+    token = builder.settings_token(eservice)
     form = SettingsForm(request.POST or None, instance=eservice, user=request.user)
+    if request.method == "POST":
+        # The page's own token stays, so saving again after a refusal is refused again.
+        token = request.POST.get("revision", "")
     if request.method == "POST" and form.is_valid():
         try:
             builder.update_settings(
@@ -194,6 +198,7 @@ def settings(request, eservice_id: int):
                 actor=request.user,
                 values=_settings_values(form),
                 may_use_committee=_may_use_committee(request.user),
+                token=token,
             )
         except builder.BuilderError as exc:
             _add_errors(form, exc)
@@ -203,7 +208,7 @@ def settings(request, eservice_id: int):
     return render(
         request,
         "staff/builder/settings.html",
-        {"form": form, "creating": False, "eservice": eservice},
+        {"form": form, "creating": False, "eservice": eservice, "token": token},
         status=400 if form.errors else 200,
     )
 
