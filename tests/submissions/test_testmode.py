@@ -25,6 +25,13 @@ from tests.eservices.factories import EServiceFactory
 from tests.files import PNG_BYTES
 from tests.filling import post_step
 from tests.organisation.factories import CommitteeFactory
+from tests.prefill.conftest import (  # the Navet simulator's fixtures and test persons
+    CHILDREN,
+    GUARDIAN,
+    PREFILL_FORM,
+    navet,  # noqa: F401
+    navet_simulator,  # noqa: F401
+)
 from tests.staff_accounts import log_in_staff, staff_user
 
 PUBLISHED = {
@@ -294,3 +301,28 @@ def test_test_runs_are_deleted_after_a_day(admin_client, eservice):
     later = timezone.now() + datetime.timedelta(hours=24, minutes=1)
     assert testmode.expire_test_runs(now=later) == 1
     assert not Run.objects.exists() and not Attachment.objects.exists()
+
+
+@pytest.mark.usefixtures("navet")
+def test_a_test_person_is_prefilled_from_the_navet_simulator(db, client):
+    """Chosen in the builder, the test person's name, address and children
+    come from the population register (the Navet simulator over mutual
+    TLS), as after a real BankID login, and the case facts name them."""
+    eservice = EServiceFactory(form=False, login=Login.REQUIRED, slug="med-forifyllning")
+    builder.edit_draft(
+        eservice=eservice, actor=None, token="1:0", change=lambda f: _replace(f, PREFILL_FORM)
+    )
+    log_in_staff(client, staff_user("frida", role="eservice_manager", committee=eservice.committee))
+    start_test(client, eservice, person=GUARDIAN)
+    client.post(reverse("portal:start", args=[eservice.slug]))
+    step = client.get(reverse("portal:step", args=[eservice.slug, 1])).content.decode()
+    assert "Olof Åberg" in step and "Testläge" in step
+    client.post(
+        reverse("portal:step", args=[eservice.slug, 1]),
+        {"q_kontakt__name": "Olof Åberg", "q_kontakt__email": "olof@example.se",
+         "shown": ["namn", "adress", "kontakt"]},
+    )  # fmt: skip
+    step2 = client.get(reverse("portal:step", args=[eservice.slug, 2])).content.decode()
+    assert CHILDREN[0] in step2  # the children in the test person's custody
+    assert PERSON_KEY not in client.session
+    assert not Resident.objects.exists()
