@@ -326,3 +326,19 @@ def test_a_test_person_is_prefilled_from_the_navet_simulator(db, client):
     assert CHILDREN[0] in step2  # the children in the test person's custody
     assert PERSON_KEY not in client.session
     assert not Resident.objects.exists()
+
+
+def test_an_eservice_with_signing_is_tested_without_a_bankid_round_trip(admin_client, eservice):
+    eservice.login = Login.REQUIRED
+    eservice.requires_signing = True
+    eservice.save()
+    start_test(admin_client, eservice, person="197601212397")
+    fill_in(admin_client, eservice)
+    signed = admin_client.get(reverse("portal:submit_signed", args=[eservice.slug]))
+    assert signed["Location"] == reverse("portal:review", args=[eservice.slug])
+    response = send(admin_client, eservice)
+    assert response["Location"] == reverse("portal:test_receipt", args=[eservice.slug])
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "I testläge hoppas underskriften över" in page
+    assert "Olof Åberg (19760121-XXXX)" in page
+    assert not Case.objects.exists() and not Resident.objects.exists()
