@@ -342,3 +342,21 @@ def test_an_eservice_with_signing_is_tested_without_a_bankid_round_trip(admin_cl
     assert "I testläge hoppas underskriften över" in page
     assert "Olof Åberg (19760121-XXXX)" in page
     assert not Case.objects.exists() and not Resident.objects.exists()
+
+
+def test_the_confirmation_goes_only_to_the_administrator_when_asked(
+    admin_client, eservice, manager, django_capture_on_commit_callbacks, run_tasks
+):
+    response = admin_client.post(
+        reverse("staff:builder_test", args=[eservice.pk]), {"person": "", "email_me": "on"}
+    )
+    assert response.status_code == 302
+    fill_in(admin_client, eservice)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(admin_client, eservice)
+    run_tasks()
+    assert [m.to for m in mail.outbox] == [[manager.email]]  # never anna@example.se
+    message = mail.outbox[0]
+    assert message.subject.startswith("[Test] Ditt ärende BUN ")
+    assert "DET HÄR ÄR ETT TEST" in message.body and "anna@example.se" in message.body
+    assert not Case.objects.exists()

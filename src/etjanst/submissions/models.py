@@ -110,6 +110,8 @@ class TestRun(models.Model):
     # empty: filled in without a login.
     test_personnummer = models.CharField(_("testperson"), max_length=12, blank=True)
     upload_owner = models.CharField(_("uppladdningsägare"), max_length=64, blank=True)
+    # The confirmation the resident would get goes to the administrator instead.
+    email_me = models.BooleanField(_("bekräftelsen till förvaltaren"), default=False)
     answers = models.JSONField(_("svar"), null=True, blank=True)  # when sent
     sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
     created_at = models.DateTimeField(_("startad"), default=timezone.now)

@@ -22,11 +22,14 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from etjanst.diarium.models import RegistrationCounter
 from etjanst.eid import personnummer as pnr
 from etjanst.eid.person import Person
 from etjanst.eservices.models import EService, EServiceVersion
+from etjanst.notifications import emails
+from etjanst.notifications.retry import retried
 from etjanst.people.models import Resident
 
 from .actions import SubmissionInvalid, discard_pending_uploads
@@ -120,11 +123,18 @@ def version_to_test(eservice: EService) -> EServiceVersion | None:
 
 @transaction.atomic
 def start_test_run(
-    *, session: SessionBase, eservice: EService, actor, personnummer: str = ""
+    *,
+    session: SessionBase,
+    eservice: EService,
+    actor,
+    personnummer: str = "",
+    email_me: bool = False,
 ) -> TestRun:
     """A new test run of the e-service's draft by `actor` (who the builder
     has checked may build it), as the test person or not logged in. It
-    replaces the actor's earlier test run of the e-service in this session."""
+    replaces the actor's earlier test run of the e-service in this session.
+    `email_me`: the confirmation e-mail the resident would get goes to the
+    actor's own address (and to nobody else)."""
     version = version_to_test(eservice)
     if version is None or not version.form.get("steps"):
         raise TestModeError(_("Lägg till ett steg med frågor innan du testar e-tjänsten."))
@@ -139,7 +149,11 @@ def start_test_run(
     if earlier is not None:
         end_test_run(session=session, run=earlier)
     run = TestRun.objects.create(
-        eservice=eservice, version=version, started_by=actor, test_personnummer=personnummer
+        eservice=eservice,
+        version=version,
+        started_by=actor,
+        test_personnummer=personnummer,
+        email_me=bool(email_me and actor.email),
     )
     runs = session.get(TEST_RUNS_KEY, {})
     runs[eservice.slug] = str(run.pk)
@@ -218,8 +232,37 @@ def send_test_form(*, form: FormSession, run: TestRun) -> TestRun:
         run.sent_at = timezone.now()
         run.save(update_fields=["answers", "sent_at"])
         discard_pending_uploads(upload_owner=form.upload_owner)
+        if run.email_me and facts.confirmation_email:
+            run_id = str(run.pk)
+            transaction.on_commit(lambda: send_test_confirmation.enqueue(run_id=run_id))
     form.clear()
     return run
+
+
+@task()
+@retried("Test confirmation e-mail")
+def send_test_confirmation(*, run_id: str) -> str:
+    """The confirmation the resident would have got, to the administrator who
+    tested (never to the address in the answers), marked as a test."""
+    runs = TestRun.objects.select_related("eservice__committee", "version", "started_by")
+    run = runs.filter(pk=run_id).first()
+    receipt = test_receipt(run) if run is not None else None
+    if receipt is None or not run.started_by.email or not receipt.facts.confirmation_email:
+        return "skipped"
+    emails.send(
+        "test_confirmation",
+        run.started_by.email,
+        {
+            "eservice": run.eservice,
+            # The real confirmation's template, with an example number.
+            "case": {
+                "registration_number": receipt.registration_example,
+                "received_at": run.sent_at,
+            },
+            "address": receipt.facts.confirmation_email,
+        },
+    )
+    return "sent"
 
 
 @dataclass(frozen=True)

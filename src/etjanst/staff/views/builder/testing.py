@@ -22,12 +22,24 @@ class TestRunForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    email_me = forms.BooleanField(required=False)
+
+    def __init__(self, *args, email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [("", _("Inte inloggad"))] + [
             (p.personnummer, p.label) for p in testmode.TEST_PERSONS
         ]
         self.fields["person"].required = False
+        if email:
+            self.fields["email_me"].label = _(
+                "Skicka bekräftelsen per e-post till mig (%(email)s)"
+            ) % {"email": email}
+            self.fields["email_me"].help_text = _(
+                "Om e-tjänsten skickar en bekräftelse får du den, märkt som test. Den går "
+                "aldrig till adressen i svaren."
+            )
+        else:
+            del self.fields["email_me"]
 
 
 @builder_required
@@ -35,7 +47,7 @@ def test(request, eservice_id: int):
     """Testa e-tjänsten: start a test run of the draft, as a resident would
     fill it in, on the resident's pages with a Testläge banner."""
     eservice = eservice_for(request, eservice_id)
-    form = TestRunForm(request.POST or None, initial={"person": ""})
+    form = TestRunForm(request.POST or None, initial={"person": ""}, email=request.user.email)
     if request.method == "POST" and form.is_valid():
         try:
             testmode.start_test_run(
@@ -43,6 +55,7 @@ def test(request, eservice_id: int):
                 eservice=eservice,
                 actor=request.user,
                 personnummer=form.cleaned_data["person"],
+                email_me=form.cleaned_data.get("email_me", False),
             )
         except testmode.TestModeError as exc:
             form.add_error("person" if exc.field else None, exc.message)
