@@ -360,3 +360,14 @@ def test_the_confirmation_goes_only_to_the_administrator_when_asked(
     assert message.subject.startswith("[Test] Ditt ärende BUN ")
     assert "DET HÄR ÄR ETT TEST" in message.body and "anna@example.se" in message.body
     assert not Case.objects.exists()
+
+
+def test_a_test_run_never_leads_to_a_real_login(admin_client, eservice):
+    """The e-service came to require a login after the test started without
+    one: the test goes back to the builder, not to the login page."""
+    start_test(admin_client, eservice)
+    admin_client.post(reverse("portal:start", args=[eservice.slug]))
+    eservice.login = Login.REQUIRED
+    eservice.save()
+    response = admin_client.get(reverse("portal:step", args=[eservice.slug, 1]))
+    assert response["Location"] == reverse("staff:builder_test", args=[eservice.pk])

@@ -50,6 +50,9 @@ def _refused(request: HttpRequest, eservice: EService, next_url: str):
     refused = refusal(eservice=eservice, person=request.person)
     if refused is None:
         return None
+    if getattr(request, "test_run", None) is not None:  # never a real login in a test run
+        messages.warning(request, _("Starta testet igen och välj en testperson som passar."))
+        return redirect("staff:builder_test", request.test_run.eservice_id)
     if refused.reason is Refused.PERSONNUMMER:
         messages.warning(request, refused.message)
         return redirect("portal:intro", slug=eservice.slug)
