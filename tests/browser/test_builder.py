@@ -4,10 +4,12 @@ a step, a yes/no question and a follow-up shown on "Ja", an e-mail question,
 moves and deletes a question (focus checked after each add, move and
 delete), adds a step with an attachment, checks and publishes it. axe scans
 every builder page on the way. Then a resident fills in and sends it, and the
-case reaches the inbox and the confirmation the SMTP server. (Test mode,
-"Testa e-tjänsten", comes with the submissions app.)"""
+case reaches the inbox and the confirmation the SMTP server. Before it is
+published, the administrator tries it in test mode ("Testa e-tjänsten") as
+a test person, and the test is never registered."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -173,6 +175,8 @@ def build_with_the_keyboard(site) -> EService:
     _press_enter_on(site, page.get_by_role("link", name="Nej, behåll det"))
     assert has_focus(page.get_by_role("heading", name="Steg 2: Bilagor"))
 
+    try_it_in_test_mode(site)
+
     # Check and publish.
     _press_enter_on(site, page.get_by_role("link", name="Kontrollera och publicera"))
     expect(page.get_by_text("Kontrollen hittade inget att rätta.")).to_be_visible()
@@ -198,6 +202,53 @@ def build_with_the_keyboard(site) -> EService:
     site.visit("/handlaggning/e-tjanster/importera/")
     site.visit(f"/handlaggning/e-tjanster/{eservice.pk}/fragor/{questions[0]['id']}/")
     return eservice
+
+
+def try_it_in_test_mode(site) -> None:
+    """Testa e-tjänsten, with the keyboard: the draft is filled in as a test
+    person on the resident's pages, each with the Testläge banner, and Skicka
+    shows the test receipt. Nothing is registered."""
+    page = site.page
+    _press_enter_on(site, page.get_by_role("link", name="Testa e-tjänsten"))
+    tab_to(page, page.get_by_label("Inte inloggad"))
+    page.keyboard.press("ArrowDown")  # the first test person
+    expect(page.get_by_label("Anna Andersson", exact=False)).to_be_checked()
+    _shoot(page, "testa")
+    _press_enter_on(site, page.get_by_role("button", name="Starta testet"))
+    banner = page.locator(".test-banner")
+    expect(banner).to_contain_text("Testläge")
+    expect(page.get_by_text("Testar som Anna Andersson")).to_be_visible()
+    _press_enter_on(site, page.get_by_role("button", name="Starta", exact=True))
+
+    expect(banner).to_contain_text("Testläge")
+    tab_to(page, page.get_by_role("radio", name="Ja"))
+    page.keyboard.press("Space")
+    for label, text in (("Hur långt är det?", "Tre kilometer"),
+                        ("E-postadress", "forvaltare@example.se")):  # fmt: skip
+        tab_to(page, page.get_by_label(label))  # the label says "(frivillig)" too
+        page.keyboard.type(text)
+    _shoot(page, "testlage")
+    _press_enter_on(site, page.get_by_role("button", name="Nästa"))
+    expect(banner).to_contain_text("Testläge")
+    with tempfile.TemporaryDirectory() as folder:
+        picture = Path(folder) / "karta.png"
+        picture.write_bytes(PNG_BYTES)
+        page.get_by_label("Karta över vägen").set_input_files(str(picture))
+        _press_enter_on(site, page.get_by_role("button", name="Nästa"))
+    expect(banner).to_contain_text("Testläge")
+    expect(page.get_by_text("Tre kilometer")).to_be_visible()
+    _press_enter_on(site, page.get_by_role("button", name="Skicka"))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Testet är klart – inget skickades in"
+    )
+    expect(banner).to_contain_text("Testläge")
+    expect(page.get_by_text("Hade skickats till forvaltare@example.se.")).to_be_visible()
+    expect(page.get_by_text("karta.png")).to_be_visible()
+    _shoot(page, "testkvitto")
+    assert not Case.objects.exists()
+    _press_enter_on(site, page.get_by_role("button", name="Avsluta testet"))
+    expect(page.get_by_text("Testet är avslutat. Inget skickades in.")).to_be_visible()
 
 
 def test_a_built_eservice_is_filled_and_sent_by_a_resident(

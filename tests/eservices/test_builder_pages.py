@@ -2,6 +2,7 @@
 (no JavaScript), messages next to the field, and escaped texts."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from etjanst.eservices import actions, builder, formedit
@@ -32,6 +33,7 @@ def _pages(eservice):
         reverse("staff:builder_statuses", args=[eservice.pk]),
         reverse("staff:builder_export", args=[eservice.pk]),
         reverse("staff:builder_copy", args=[eservice.pk]),
+        reverse("staff:builder_test", args=[eservice.pk]),
     ]
 
 
@@ -359,3 +361,58 @@ def test_an_eservice_administrator_logs_in_and_lands_in_the_builder(client, mana
     assert "Bygg e-tjänster" in page and reverse("staff:inbox") + '"' not in page.split("<main")[1]
     # The inbox is for case staff only.
     assert client.get(reverse("staff:inbox"))["Location"].startswith(reverse("staff:login"))
+
+
+def _settings_post(client, eservice, **changes):
+    """The settings page as loaded now: its fields and its token."""
+    page = client.get(reverse("staff:builder_settings", args=[eservice.pk]))
+    form = page.context["form"]
+    data = {"revision": page.context["token"]}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    data.update(changes)
+    return data
+
+
+def test_two_managers_saving_the_settings_lose_no_update(client, eservice, manager):
+    """The second save, made on a page loaded before the first save, is
+    refused with a message, and the first save stays."""
+    log_in_staff(client, manager)
+    other = staff_user("olle", role="eservice_manager", committee=eservice.committee)
+    second = Client()
+    log_in_staff(second, other)
+    url = reverse("staff:builder_settings", args=[eservice.pk])
+    first_page = _settings_post(client, eservice, name="Ansökan om skolskjuts")
+    second_page = _settings_post(second, eservice, short_description="Ändrad av Olle.")
+
+    assert client.post(url, first_page).status_code == 302
+    response = second.post(url, second_page)
+
+    assert response.status_code == 400
+    assert "Någon annan har ändrat inställningarna sedan du öppnade sidan" in (
+        response.content.decode()
+    )
+    eservice.refresh_from_db()
+    assert eservice.name == "Ansökan om skolskjuts"
+    assert eservice.short_description != "Ändrad av Olle."
+    # Saving the same page again is refused again; a reloaded page saves.
+    assert second.post(url, second_page).status_code == 400
+    assert second.post(url, _settings_post(second, eservice, contact="x@y.se")).status_code == 302
+    eservice.refresh_from_db()
+    assert eservice.contact == "x@y.se" and eservice.name == "Ansökan om skolskjuts"
+
+
+def test_an_import_makes_an_open_settings_page_stale(manager_client, eservice, manager):
+    data = _settings_post(manager_client, eservice, contact="x@y.se")
+    document = actions.export_eservice(eservice=eservice)
+    document["short_description"] = "Importerad."
+    actions.import_eservice(data=document, publish=False, actor=manager)
+    response = manager_client.post(reverse("staff:builder_settings", args=[eservice.pk]), data)
+    assert response.status_code == 400
+    eservice.refresh_from_db()
+    assert eservice.short_description == "Importerad." and eservice.contact != "x@y.se"

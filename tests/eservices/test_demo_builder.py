@@ -26,3 +26,8 @@ def test_the_demo_administrator_builds_the_draft_eservice(client):
     log_in_staff(client, user)
     page = client.get(reverse("staff:builder")).content.decode()
     assert "Ansökan om grävtillstånd" in page and "Utkast" in page
+    # Testa e-tjänsten: the draft on the resident's pages, in test mode.
+    started = client.post(reverse("staff:builder_test", args=[draft.pk]), {"person": ""})
+    assert started.status_code == 302
+    intro = client.get(started["Location"]).content.decode()
+    assert "Testläge" in intro and "Ansökan om grävtillstånd" in intro

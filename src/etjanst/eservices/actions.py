@@ -165,6 +165,8 @@ def import_eservice(
             setattr(eservice, field, data[field])
     eservice.eid_loa = data.get("eid_loa", eservice.eid_loa)
     eservice.contact = data.get("contact", eservice.contact)
+    if eservice.pk:
+        eservice.revision += 1  # a settings page opened before the import is stale
     _save_valid(eservice)
     if not publish:
         draft = eservice.versions.filter(published_at__isnull=True).order_by("-number").first()

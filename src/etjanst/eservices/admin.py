@@ -38,6 +38,12 @@ class EServiceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VersionInline]
     actions = ["export_json"]
+    readonly_fields = ["revision"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.revision += 1  # a builder settings page opened before this is stale
+        super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "retention_rule":

@@ -35,6 +35,18 @@ class StaleDraft(BuilderError):
         )
 
 
+class StaleSettings(BuilderError):
+    """The settings changed since the page was loaded (another administrator)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Någon annan har ändrat inställningarna sedan du öppnade sidan. Dina ändringar "
+                "sparades inte. Läs in sidan igen och gör ändringarna på nytt."
+            )
+        )
+
+
 class NotPublishable(BuilderError):
     """The check before publishing found errors."""
 
@@ -194,12 +206,21 @@ def create_eservice(*, actor, values: dict, may_use_committee: Callable) -> ESer
     return eservice
 
 
+def settings_token(eservice: EService) -> str:
+    """The token a settings page sends back with its save."""
+    return str(eservice.revision)
+
+
 @transaction.atomic
 def update_settings(
-    *, eservice: EService, actor, values: dict, may_use_committee: Callable
+    *, eservice: EService, actor, values: dict, may_use_committee: Callable, token: str
 ) -> EService:
-    """Change the e-service's settings (they apply at once, to every version)."""
+    """Change the e-service's settings (they apply at once, to every version).
+    A save from a page loaded before someone else's save is refused
+    (StaleSettings), as a stale draft is: no update is lost."""
     eservice = EService.objects.select_for_update().get(pk=eservice.pk)
+    if token != settings_token(eservice):
+        raise StaleSettings()
     if values.get("committee") is not None and not may_use_committee(values["committee"]):
         raise BuilderError(fields={"committee": _("Välj en nämnd som du bygger e-tjänster för.")})
     changed = []
@@ -210,6 +231,7 @@ def update_settings(
     _check_settings(eservice)
     if not changed:
         return eservice
+    eservice.revision += 1
     eservice.save()
     _log(eservice, actor, _("Ändrade inställningar: %(f)s.") % {"f": ", ".join(changed)})
     return eservice

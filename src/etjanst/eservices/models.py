@@ -214,6 +214,9 @@ class EService(models.Model):
         help_text=_("Från den tiden går e-tjänsten inte längre att hitta eller starta."),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # Raised by every save of the settings in the builder: a save made on an
+    # older page is refused, as for the draft's `revision` (no lost update).
+    revision = models.PositiveIntegerField(_("ändringsnummer för inställningarna"), default=0)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapad"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("ändrad"))
 

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import bookings, catalogue, diarium, filling, login, mypages, pages, receipts, saml
+from .views import (
+    bookings,
+    catalogue,
+    diarium,
+    filling,
+    login,
+    mypages,
+    pages,
+    receipts,
+    saml,
+    testmode,
+)
 
 app_name = "portal"
 
@@ -17,6 +28,8 @@ urlpatterns = [
         filling.pending_attachment,
         name="pending_attachment",
     ),
+    path("e-tjanster/<slug:slug>/testkvitto/", testmode.test_receipt, name="test_receipt"),
+    path("e-tjanster/<slug:slug>/avsluta-test/", testmode.test_end, name="test_end"),
     path("e-tjanster/<slug:slug>/kvitto/<str:token>/", receipts.receipt, name="receipt"),
     path(
         "e-tjanster/<slug:slug>/kvitto/<str:token>/kvitto.pdf",

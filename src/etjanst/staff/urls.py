@@ -68,6 +68,7 @@ urlpatterns = [
         builder.edit_question,
         name="builder_question",
     ),
+    path("e-tjanster/<int:eservice_id>/testa/", builder.test, name="builder_test"),
     path("e-tjanster/<int:eservice_id>/kontroll/", builder.check, name="builder_check"),
     path("e-tjanster/<int:eservice_id>/publicera/", builder.publish, name="builder_publish"),
     path("e-tjanster/<int:eservice_id>/avpublicera/", builder.unpublish, name="builder_unpublish"),

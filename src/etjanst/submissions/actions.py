@@ -59,6 +59,19 @@ class SubmissionInvalid(Exception):
         super().__init__(problems)
 
 
+class NeverInTestMode(Exception):
+    """A test run of the builder ("Testa e-tjänsten") is never saved as a
+    draft, signed or registered: `testmode.send_test_form` shows what would
+    have happened instead."""
+
+
+def _refuse_test_run(form: FormSession) -> None:
+    """The one rule of test mode: a test run's form never leaves the test
+    (no draft, no case, no registration number, no e-mail, no webhook)."""
+    if form.is_test:
+        raise NeverInTestMode
+
+
 # -- the form in progress ---------------------------------------------------
 
 
@@ -106,6 +119,7 @@ def save_draft(
 ) -> SaveResult:
     """Spara: keep the form as the person's private draft. What is valid on
     this step is kept; what is not is left out, and named in the result."""
+    _refuse_test_run(form)
     result = _validate_and_store(form=form, step=step, data=data, files=files)
     if result.is_valid:
         form.save_step(step, result.answers)
@@ -263,6 +277,7 @@ def prepare_signing(*, form: FormSession, person) -> dict:
     """What the person signs with their e-ID before the case is sent: the
     text shown in the app and the digest of exactly these answers.
     SubmissionInvalid when the answers are not complete."""
+    _refuse_test_run(form)
     facts = CaseFacts.of(version=form.version, answers=form.answers)
     if facts.problems:
         raise SubmissionInvalid(facts.problems)
@@ -274,6 +289,7 @@ def prepare_signing(*, form: FormSession, person) -> dict:
 def submit_from_session(*, form: FormSession, person, signature: dict | None = None) -> Case:
     """Send the form in progress as `person` (None: not logged in). The
     draft it continues, if any, is found through its owner and removed."""
+    _refuse_test_run(form)
     # An anonymous sender is not even stored as a resident (unless they saved
     # the form as a draft, which is theirs alone and goes with the sending).
     resident = None

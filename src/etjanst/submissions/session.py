@@ -24,10 +24,13 @@ MAX_RECEIPTS = 20
 
 
 class FormSession:
-    def __init__(self, session: SessionBase, eservice: EService) -> None:
+    def __init__(self, session: SessionBase, eservice: EService, *, key: str = "") -> None:
+        """`key`: where in the session the form lives (default: the
+        e-service's slug; a test run's form has its own, `testmode.form_key`)."""
         self.session = session
         self.eservice = eservice
-        self.state: dict[str, Any] | None = session.get(FORMS_KEY, {}).get(eservice.slug)
+        self.key = key or eservice.slug
+        self.state: dict[str, Any] | None = session.get(FORMS_KEY, {}).get(self.key)
         self._version: EServiceVersion | None = None
 
     @classmethod
@@ -39,10 +42,13 @@ class FormSession:
         *,
         person=None,
         anonymous: bool = False,
+        key: str = "",
+        test_run=None,
     ) -> "FormSession":
         """A new form. Anonymous: nothing from the login is filled in, and
-        questions about the person are not asked."""
-        form = cls(session, eservice)
+        questions about the person are not asked. A test run's form is
+        marked as one (`is_test`): it is never registered."""
+        form = cls(session, eservice, key=key)
         answers = {}
         if anonymous:
             answers = {ANONYMOUS_KEY: True}
@@ -58,6 +64,8 @@ class FormSession:
             "upload_owner": secrets.token_urlsafe(24),
             "submission_key": None,
         }
+        if test_run is not None:
+            form.state["test_run"] = str(test_run.pk)
         form._save()
         return form
 
@@ -91,6 +99,15 @@ class FormSession:
     @property
     def anonymous(self) -> bool:
         return bool(self.state and self.state["answers"].get(ANONYMOUS_KEY))
+
+    @property
+    def test_run_id(self) -> str | None:
+        """The builder's test run this form belongs to (None: a real form)."""
+        return self.state.get("test_run") if self.state else None
+
+    @property
+    def is_test(self) -> bool:
+        return self.test_run_id is not None
 
     @property
     def draft_id(self) -> str | None:
@@ -189,13 +206,13 @@ class FormSession:
 
     def clear(self) -> None:
         forms = self.session.get(FORMS_KEY, {})
-        forms.pop(self.eservice.slug, None)
+        forms.pop(self.key, None)
         self.session[FORMS_KEY] = forms
         self.state = None
 
     def _save(self) -> None:
         forms = self.session.get(FORMS_KEY, {})
-        forms[self.eservice.slug] = self.state
+        forms[self.key] = self.state
         self.session[FORMS_KEY] = forms
 
 

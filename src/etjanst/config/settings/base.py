@@ -177,6 +177,8 @@ ETJANST_SCHEDULE = {
     "send_booking_reminders": {"command": "send_booking_reminders", "at": "07:00"},
     # Webhooks are sent as soon as a change commits; this retries those that wait.
     "deliver_webhooks": {"command": "deliver_webhooks", "every": 60},
+    # The builder's test runs (Testa e-tjänsten) live a day at most.
+    "expire_test_runs": {"command": "expire_test_runs", "every": 3600},
 }
 if env_bool("ETJANST_SCHEDULE_OFF", False):  # cron or another scheduler runs them instead
     ETJANST_SCHEDULE = {}

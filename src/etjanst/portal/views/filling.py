@@ -24,7 +24,7 @@ from etjanst.eservices.engine import visible_questions
 from etjanst.eservices.models import EService
 from etjanst.eservices.prefilled import PrefillMarks
 from etjanst.eservices.presentation import summarise
-from etjanst.submissions import actions
+from etjanst.submissions import actions, testmode
 from etjanst.submissions.gate import AnonymityNotChosen, Refused, anonymity_choice, refusal
 from etjanst.submissions.session import (
     ANONYMOUS_RECEIPTS_COOKIE,
@@ -34,8 +34,12 @@ from etjanst.submissions.session import (
     case_for_submission_key,
 )
 
+from .testmode import form_session, test_run_aware
 
-def _eservice(slug: str) -> EService:
+
+def _eservice(request: HttpRequest, slug: str) -> EService:
+    if getattr(request, "test_run", None) is not None:  # the builder's test run (testmode)
+        return request.test_run.eservice
     return get_object_or_404(EService.objects.published().select_related("committee"), slug=slug)
 
 
@@ -46,6 +50,9 @@ def _refused(request: HttpRequest, eservice: EService, next_url: str):
     refused = refusal(eservice=eservice, person=request.person)
     if refused is None:
         return None
+    if getattr(request, "test_run", None) is not None:  # never a real login in a test run
+        messages.warning(request, _("Starta testet igen och välj en testperson som passar."))
+        return redirect("staff:builder_test", request.test_run.eservice_id)
     if refused.reason is Refused.PERSONNUMMER:
         messages.warning(request, refused.message)
         return redirect("portal:intro", slug=eservice.slug)
@@ -59,7 +66,7 @@ def _refused(request: HttpRequest, eservice: EService, next_url: str):
 
 
 def _form_or_restart(request: HttpRequest, eservice: EService) -> FormSession | None:
-    form = FormSession(request.session, eservice)
+    form = form_session(request, eservice)
     if not form.exists or form.version is None:
         return None
     return form
@@ -71,13 +78,14 @@ def _start_first(request, slug: str):
 
 
 @refuse_when_closed
+@test_run_aware
 def start(request, slug: str):
-    eservice = _eservice(slug)
+    eservice = _eservice(request, slug)
     if request.method != "POST":  # e.g. a bookmarked or reloaded address
         return redirect("portal:intro", slug=slug)
     if refused := _refused(request, eservice, reverse("portal:intro", args=[slug])):
         return refused
-    form = FormSession(request.session, eservice)
+    form = form_session(request, eservice)
     if form.exists and request.POST.get("action") != "restart":
         return redirect("portal:step", slug=slug, number=form.first_incomplete() or 1)
     try:
@@ -85,15 +93,19 @@ def start(request, slug: str):
     except AnonymityNotChosen as exc:
         messages.error(request, str(exc))
         return redirect(f"{reverse('portal:intro', args=[slug])}#anonymitet")
-    actions.start_form(
-        session=request.session, eservice=eservice, person=request.person, anonymous=anonymous
-    )
+    if request.test_run is not None:
+        testmode.start_test_form(session=request.session, run=request.test_run, anonymous=anonymous)
+    else:
+        actions.start_form(
+            session=request.session, eservice=eservice, person=request.person, anonymous=anonymous
+        )
     return redirect("portal:step", slug=slug, number=1)
 
 
 @refuse_when_closed
+@test_run_aware
 def step(request, slug: str, number: int):
-    eservice = _eservice(slug)
+    eservice = _eservice(request, slug)
     if refused := _refused(request, eservice, request.path):
         return refused
     form = _form_or_restart(request, eservice)
@@ -138,7 +150,7 @@ def step(request, slug: str, number: int):
             "notice": notice,
             "upload_owner": form.upload_owner,
             "from_review": bool(request.GET.get("granska")),
-            "may_save": request.person is not None,
+            "may_save": request.person is not None and not form.is_test,
             "from_draft": bool(form.draft_id),
             "prefill": PrefillMarks.of(form.answers).for_step(current),
         },
@@ -149,6 +161,9 @@ def step(request, slug: str, number: int):
 def _save_draft(request, form, current, number, files):
     """Spara: keep the form as the resident's private draft."""
     slug = form.eservice.slug
+    if form.is_test:
+        messages.info(request, _("I testläge sparas inget. Fortsätt fylla i."))
+        return redirect("portal:step", slug=slug, number=number)
     if request.person is None:
         messages.warning(request, _("Logga in med e-legitimation för att kunna spara."))
         return redirect("portal:step", slug=slug, number=number)
@@ -213,8 +228,9 @@ def _fields(step, answers, raw, errors, visible):
     # back with problems never does.
     accepted=lambda response: "/kvitto/" in response.get("Location", ""),
 )
+@test_run_aware
 def review(request, slug: str):
-    eservice = _eservice(slug)
+    eservice = _eservice(request, slug)
     if request.method == "POST":
         # A double click or a replayed Skicka: show the receipt of the case
         # that submission already made.
@@ -261,9 +277,19 @@ def _submit(request, eservice, form):
             _("Svaren har ändrats sedan du granskade dem. Granska dem igen och tryck på Skicka."),
         )
         return redirect("portal:review", slug=eservice.slug)
+    if form.is_test:  # never registered, never signed: see what would have happened
+        return _send_test(request, eservice, form)
     if eservice.requires_signing:
         return _start_signing(request, eservice, form)
     return _send(request, eservice, form)
+
+
+def _send_test(request, eservice, form):
+    try:
+        testmode.send_test_form(form=form, run=request.test_run)
+    except actions.SubmissionInvalid as exc:
+        return _render_problems(request, eservice, form, exc.problems)
+    return redirect("portal:test_receipt", slug=eservice.slug)
 
 
 def _send(request, eservice, form, signature: dict | None = None):
@@ -329,14 +355,17 @@ def _start_signing(request, eservice, form):
 
 
 @refuse_when_closed
+@test_run_aware
 def submit_signed(request, slug: str):
     """BankID says the signature is complete: send the case with it."""
-    eservice = _eservice(slug)
+    eservice = _eservice(request, slug)
     if refused := _refused(request, eservice, reverse("portal:review", args=[slug])):
         return refused
     form = _form_or_restart(request, eservice)
     if form is None:
         return _start_first(request, slug)
+    if form.is_test:  # a test run is never signed nor sent
+        return redirect("portal:review", slug=slug)
     key = form.state.get("submission_key") or ""
     signature = bankid_login.take_signature(request, submission_key=key)
     if signature is None:
@@ -350,11 +379,12 @@ def _redirect_to_receipt(eservice, case_id):
     return redirect("portal:receipt", slug=eservice.slug, token=case.receipt_token)
 
 
+@test_run_aware
 def cancel(request, slug: str):
     """Avbryt: a GET asks first (a page that works without JavaScript), the
     POST from that page removes the answers."""
-    eservice = _eservice(slug)
-    form = FormSession(request.session, eservice)
+    eservice = _eservice(request, slug)
+    form = form_session(request, eservice)
     if request.method != "POST":
         if not form.exists or form.version is None:
             return redirect("portal:intro", slug=slug)
@@ -384,10 +414,11 @@ def cancel(request, slug: str):
     return redirect("portal:intro", slug=slug)
 
 
+@test_run_aware
 def pending_attachment(request, slug: str, attachment_id: uuid.UUID) -> HttpResponse:
     """A file the resident attached to the form they are filling in."""
-    eservice = _eservice(slug)
-    form = FormSession(request.session, eservice)
+    eservice = _eservice(request, slug)
+    form = form_session(request, eservice)
     if not form.exists:
         raise Http404
     attachment = get_object_or_404(

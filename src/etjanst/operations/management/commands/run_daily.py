@@ -14,6 +14,7 @@ DAILY = (
     ("purge_abandoned_uploads", []),
     ("clearsessions", []),
     ("expire_drafts", []),
+    ("expire_test_runs", []),  # the builder's test runs (the schedule runs it hourly)
     ("purge", []),
     # Finished background-task results older than 30 days (failed ones 90,
     # so there is time to look at them in admin).
