@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 
-from etjanst.prefill.contrib.navet.plugin import Navet, age
+from etjanst.eid.personnummer import age
+from etjanst.prefill.contrib.navet.plugin import Navet
 from tests.guardians.families import (
     APART,
     APART_CHILDREN,

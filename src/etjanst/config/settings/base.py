@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "etjanst.cases",
     "etjanst.submissions",
     "etjanst.bookings",
+    "etjanst.guardians",
     "etjanst.notifications",
     "etjanst.audit",
     "etjanst.retention",
@@ -434,6 +435,9 @@ ETJANST_MUNICIPALITY = {
     "email": os.environ.get("ETJANST_MUNICIPALITY_EMAIL", "kontakt@exempelby.se"),
     "phone": os.environ.get("ETJANST_MUNICIPALITY_PHONE", "0123-45 67 00"),
     "website": os.environ.get("ETJANST_MUNICIPALITY_WEBSITE", "https://www.exempelby.se"),
+    # Kommunkod (4 digits): the "Välj barn" question's "must live in the
+    # municipality" filter compares the child's folkbokföring with it.
+    "code": os.environ.get("ETJANST_MUNICIPALITY_CODE", ""),
 }
 # The platform's own address, for links in e-mails (no trailing slash).
 ETJANST_SITE_URL = os.environ.get("ETJANST_SITE_URL", "http://localhost:8000").rstrip("/")

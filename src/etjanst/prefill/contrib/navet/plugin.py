@@ -1,9 +1,7 @@
 """Navet as a prefill source, configured by settings.NAVET."""
 
-import datetime
 from dataclasses import replace
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from etjanst.eid import personnummer as pnr
@@ -56,18 +54,8 @@ class Navet(PrefillSource):
             client.close()
 
 
-def age(personnummer: str, today: datetime.date | None = None) -> int:
-    """Whole years since birth (the personnummer's date; a samordningsnummer's
-    day is less 60)."""
-    today = today or timezone.localdate()
-    born = datetime.date(
-        int(personnummer[:4]), int(personnummer[4:6]), int(personnummer[6:8]) % 60 or 1
-    )
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 def is_minor(personnummer: str) -> bool:
-    return age(personnummer) < 18
+    return pnr.age(personnummer) < 18  # custody ends at 18
 
 
 def _with_details(
