@@ -7,4 +7,7 @@ class GuardiansConfig(AppConfig):
     verbose_name = _("Barn och vårdnadshavare")
 
     def ready(self) -> None:
-        from . import question  # noqa: F401  (register the child question type and its check)
+        from . import (  # noqa: F401  (register the child question type, its check, the extract)
+            personal_data,
+            question,
+        )

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import bookings, catalogue, diarium, filling, login, mypages, pages, receipts, saml
+from .views import (
+    bookings,
+    catalogue,
+    diarium,
+    filling,
+    guardians,
+    login,
+    mypages,
+    pages,
+    receipts,
+    saml,
+)
 
 app_name = "portal"
 
@@ -84,6 +95,13 @@ urlpatterns = [
         "diarium/begar-ut/<int:request_id>/",
         diarium.request_done,
         name="document_request_done",
+    ),
+    path("mina-sidor/att-signera/", guardians.to_sign, name="to_sign"),
+    path("mina-sidor/att-signera/<int:signature_id>/", guardians.sign_page, name="guardian_sign"),
+    path(
+        "mina-sidor/att-signera/<int:signature_id>/signerat/",
+        guardians.signed,
+        name="guardian_signed",
     ),
     path("mina-sidor/bokningar/", bookings.booking_list, name="my_bookings"),
     path("mina-sidor/bokningar/<int:booking_id>/", bookings.booking_detail, name="my_booking"),

@@ -177,6 +177,8 @@ ETJANST_SCHEDULE = {
     "send_booking_reminders": {"command": "send_booking_reminders", "at": "07:00"},
     # Webhooks are sent as soon as a change commits; this retries those that wait.
     "deliver_webhooks": {"command": "deliver_webhooks", "every": 60},
+    # Guardians' signatures: hand over cases past the deadline, remind before it.
+    "guardian_signatures": {"command": "guardian_signatures", "every": 3600},
 }
 if env_bool("ETJANST_SCHEDULE_OFF", False):  # cron or another scheduler runs them instead
     ETJANST_SCHEDULE = {}
@@ -439,6 +441,10 @@ ETJANST_MUNICIPALITY = {
     # municipality" filter compares the child's folkbokföring with it.
     "code": os.environ.get("ETJANST_MUNICIPALITY_CODE", ""),
 }
+# A case about a child that every guardian must sign waits this many days for
+# the other guardian, who is reminded this many days before (etjanst.guardians).
+ETJANST_GUARDIAN_SIGNING_DAYS = int(os.environ.get("ETJANST_GUARDIAN_SIGNING_DAYS", 14))
+ETJANST_GUARDIAN_REMIND_DAYS = int(os.environ.get("ETJANST_GUARDIAN_REMIND_DAYS", 3))
 # The platform's own address, for links in e-mails (no trailing slash).
 ETJANST_SITE_URL = os.environ.get("ETJANST_SITE_URL", "http://localhost:8000").rstrip("/")
 
