@@ -42,8 +42,8 @@ def make_child_eservice(db, settings):
 
 
 CHILD_ANSWER = {
-    "personnummer": "201003182399",
-    "name": "Anders Åberg",
+    "personnummer": "202005242397",
+    "name": "Erik Åberg",
     "protected": False,
     "municipality": "9999",
     "address": {"street": "Granstigen 21", "postal_code": "204 61", "city": "Norrby"},

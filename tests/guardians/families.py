@@ -3,10 +3,10 @@ the case each one covers. See simulators/navet/server.py FAMILIES."""
 
 # Joint custody, the same address (the demo family).
 TOGETHER = ("197601212397", "197601272383")
-TOGETHER_CHILDREN = ("201002192381", "201003182399")  # the first turns 18 on 2028-02-19
+TOGETHER_CHILDREN = ("202003302383", "202005242397")
 # Joint custody, different addresses (the children live with the first).
 APART = ("197602112398", "197601292381")
-APART_CHILDREN = ("201008202382", "201009082395", "201009152388")
+APART_CHILDREN = ("201008202382", "201009082395", "201009152388")  # the first: 18 on 2028-08-20
 # Sole custody.
 SOLE = "197205169266"
 SOLE_CHILD = "201007172388"

@@ -56,7 +56,7 @@ def test_the_children_in_custody_are_listed_with_the_other_guardian_by_name(
     assert post_step(client, child_eservice, 1, {"q_barn": TOGETHER_CHILDREN[1]}).status_code == 302
     answer = form_state(client, child_eservice)["answers"]["barn"]
     assert answer["personnummer"] == TOGETHER_CHILDREN[1]
-    assert answer["name"] == "Anders Åberg"
+    assert answer["name"] == "Erik Åberg"
     assert answer["address"]["street"] == "Granstigen 21"
     assert answer["protected"] is False
     assert [(g["name"], g["same_address"]) for g in answer["guardians"]] == [
@@ -69,7 +69,7 @@ def test_the_children_in_custody_are_listed_with_the_other_guardian_by_name(
 
     post_step(client, child_eservice, 2, {"q_start": "I augusti"})
     review = client.get(reverse("portal:review", args=[child_eservice.slug])).content.decode()
-    assert "Anders Åberg, 20100318-2399" in review
+    assert "Erik Åberg, 20200524-2397" in review
     assert "Granstigen 21" in review and "Andra vårdnadshavare: Emma Berglund" in review
     assert submit(client, child_eservice).status_code == 302
     case = Case.objects.get()
@@ -138,15 +138,16 @@ def test_protection_no_address_shown_or_kept_and_staff_see_the_marker(
 
 
 def test_the_age_range_and_municipality_filters(client, navet, bankid, make_child_eservice):
-    eservice = make_child_eservice(min_age=1, max_age=15, in_municipality=True)
-    # TOGETHER's children are 16 and 16 (born 2010): both outside 1–15.
+    eservice = make_child_eservice(min_age=1, max_age=5, in_municipality=True)
+    # TOGETHER's children are 6 (born 2020): both outside 1–5.
     html = begin(client, bankid, eservice, TOGETHER[0])
     assert 'type="radio"' not in html
-    assert "E-tjänsten gäller barn som är 1–15 år. Eva är 16 år." in html
+    assert "E-tjänsten gäller barn som är 1–5 år. Kerstin är 6 år." in html
     response = post_step(client, eservice, 1, {"q_barn": TOGETHER_CHILDREN[0]})
     assert response.status_code == 400 and NOT_YOURS in response.content.decode()
     client.post(reverse("portal:logout"))
 
+    eservice = make_child_eservice(in_municipality=True)
     html = begin(client, bankid, eservice, ELSEWHERE_GUARDIANS[1])
     assert "är inte folkbokförd i Exempelby kommun." in html and 'type="radio"' not in html
 

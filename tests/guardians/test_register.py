@@ -87,19 +87,19 @@ def test_a_child_registered_in_another_municipality(navet):  # noqa: F811
 
 
 def test_a_17_year_old_is_in_custody_and_an_18_year_old_is_not(navet, time_machine):  # noqa: F811
-    oldest = TOGETHER_CHILDREN[0]  # born 2010-02-19
-    time_machine.move_to(datetime.datetime(2028, 2, 18, 12, tzinfo=datetime.UTC), tick=False)
-    navet.today = datetime.date(2028, 2, 18)
+    oldest = APART_CHILDREN[0]  # born 2010-08-20
+    time_machine.move_to(datetime.datetime(2028, 8, 19, 12, tzinfo=datetime.UTC), tick=False)
+    navet.today = datetime.date(2028, 8, 19)
     assert age(oldest) == 17
-    assert oldest in [c.personnummer for c in fetch(TOGETHER[0]).children]
-    time_machine.move_to(datetime.datetime(2028, 2, 19, 12, tzinfo=datetime.UTC), tick=False)
-    navet.today = datetime.date(2028, 2, 19)
+    assert oldest in [c.personnummer for c in fetch(APART[0]).children]
+    time_machine.move_to(datetime.datetime(2028, 8, 20, 12, tzinfo=datetime.UTC), tick=False)
+    navet.today = datetime.date(2028, 8, 20)
     assert age(oldest) == 18
-    assert [c.personnummer for c in fetch(TOGETHER[0]).children] == [TOGETHER_CHILDREN[1]]
+    assert [c.personnummer for c in fetch(APART[0]).children] == list(APART_CHILDREN[1:])
 
 
 def test_an_18_year_old_still_listed_as_in_custody_is_not_offered(navet, time_machine):  # noqa: F811
     # The register's answer is not trusted alone: custody ends at 18.
-    time_machine.move_to(datetime.datetime(2028, 2, 19, 12, tzinfo=datetime.UTC), tick=False)
-    navet.today = datetime.date(2028, 2, 18)  # the register still says VF
-    assert [c.personnummer for c in fetch(TOGETHER[0]).children] == [TOGETHER_CHILDREN[1]]
+    time_machine.move_to(datetime.datetime(2028, 8, 20, 12, tzinfo=datetime.UTC), tick=False)
+    navet.today = datetime.date(2028, 8, 19)  # the register still says VF
+    assert [c.personnummer for c in fetch(APART[0]).children] == list(APART_CHILDREN[1:])

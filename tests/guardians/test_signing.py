@@ -102,7 +102,7 @@ def test_two_guardians_through_the_pages(client, navet, bankid, signing_eservice
     listed = other.get(reverse("portal:to_sign")).content.decode()
     assert case.registration_number in listed and "Att signera" in listed
     page = other.get(reverse("portal:guardian_sign", args=[request.pk])).content.decode()
-    assert "Anders Åberg, 20100318-2399" in page and "1 augusti" in page  # the whole case
+    assert "Erik Åberg, 20200524-2397" in page and "1 augusti" in page  # the whole case
     # The other guardian sees the waiting case under Mina ärenden too.
     assert other.get(reverse("portal:my_case", args=[case.pk])).status_code == 200
 
@@ -372,7 +372,7 @@ def test_the_other_guardian_is_told_and_reminded_by_email(
     assert request.email == "emma@example.se"
     told = [m for m in mailoutbox if m.to == ["emma@example.se"] and "underskrift" in m.subject]
     assert len(told) == 1 and case.registration_number in told[0].subject
-    assert OTHER not in told[0].body and "Anders" not in told[0].body  # nothing about the child
+    assert OTHER not in told[0].body and "Erik" not in told[0].body  # nothing about the child
     assert reverse("portal:guardian_sign", args=[request.pk]) in told[0].body
     time_machine.move_to(request.deadline - datetime.timedelta(days=2), tick=False)
     assert actions.expire_and_remind() == (0, 1)

@@ -80,7 +80,7 @@ def test_the_guardians_children_are_the_choices(client, navet, bankid, prefill_e
     for child in CHILDREN:
         assert f'value="{child}"' in html
         assert f"({child[:8]}-XXXX)" in html  # masked in the list
-    assert "Eva Åberg" in html and "Anders Åberg" in html
+    assert "Kerstin Åberg" in html and "Erik Åberg" in html
     assert 'name="q_efternamn" value="Åberg"' in html  # prefilled, editable
     assert "readonly" not in html
 

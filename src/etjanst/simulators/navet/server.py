@@ -73,10 +73,11 @@ class Family:
 
 
 FAMILIES = (
-    # Joint custody at the same address (the demo family; the first child turns
-    # 17 on 2027-02-19 and 18 on 2028-02-19: the tests move the clock).
-    Family(("197601212397", "197601272383"), ("201002192381", "201003182399")),
-    # Joint custody at different addresses.
+    # Joint custody at the same address (the demo family: Skatteverket's
+    # youngest test personnummer, six years old in 2026).
+    Family(("197601212397", "197601272383"), ("202003302383", "202005242397")),
+    # Joint custody at different addresses (the first child turns 18 on
+    # 2028-08-20: the tests move the clock).
     Family(
         ("197602112398", "197601292381"),
         ("201008202382", "201009082395", "201009152388"),
