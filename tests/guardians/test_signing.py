@@ -63,8 +63,11 @@ def send_as_guardian(client, bankid, eservice, guardian, child):
     )
     done = poll(client)
     assert done["status"] == "complete", done
-    client.get(done["next"])
-    return Case.objects.get()
+    receipt = client.get(client.get(done["next"])["Location"]).content.decode()
+    case = Case.objects.get()
+    if case.awaiting_signatures:
+        assert "Väntar på underskrift från den andra vårdnadshavaren." in receipt
+    return case
 
 
 def signed_for(signature, personnummer=None, **changes):
