@@ -63,8 +63,8 @@ def test_two_guardians_apply_for_a_preschool_place(
     context,
     second,
     bankid,
-    navet,
-    demo,  # noqa: F811
+    navet,  # noqa: F811
+    demo,
 ):
     from etjanst.cases.models import Case
 

@@ -19,7 +19,13 @@ def test_the_builder_adds_a_child_question(manager_client, eservice):  # noqa: F
 
     bad = manager_client.post(
         url,
-        {"type": "child", "label": "Barnet", "min_age": "6", "max_age": "3", "token": token(eservice)},
+        {
+            "type": "child",
+            "label": "Barnet",
+            "min_age": "6",
+            "max_age": "3",
+            "token": token(eservice),
+        },
     )
     assert bad.status_code == 400 and "lägsta åldern" in bad.content.decode()
     too_old = manager_client.post(

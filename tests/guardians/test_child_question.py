@@ -179,3 +179,18 @@ def test_a_child_eservice_must_require_login_and_never_be_anonymous(make_child_e
     assert found and found[0].level == ERROR
     eservice.offers_anonymity, eservice.login = False, "optional"
     assert [f for f in lint(eservice, form) if "måste kräva inloggning" in f.message]
+
+
+def test_anonymity_is_never_offered_for_a_child_eservice(client, navet, bankid, make_child_eservice):
+    eservice = make_child_eservice()
+    eservice.offers_anonymity = True  # misconfigured: the check says so, the pages refuse it
+    eservice.save()
+    bankid_login(client, bankid, TOGETHER[0])
+    intro = client.get(reverse("portal:intro", args=[eservice.slug])).content.decode()
+    assert "anonym" not in intro.lower()
+    client.post(reverse("portal:start", args=[eservice.slug]), {"anonymous": "yes"})
+    post_step(client, eservice, 1, {"q_barn": TOGETHER_CHILDREN[0]})
+    post_step(client, eservice, 2, {"q_start": "Snart"})
+    assert submit(client, eservice).status_code == 302
+    case = Case.objects.get()
+    assert case.is_anonymous is False and case.owner is not None

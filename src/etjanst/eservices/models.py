@@ -289,6 +289,17 @@ class EService(models.Model):
         return self.versions.filter(live_at(timezone.now())).order_by("-number").first()
 
     @property
+    def anonymity_offered(self) -> bool:
+        """Whether "Vill du vara anonym?" is asked: never when the current
+        form asks the register about the logged-in person ("Välj barn")."""
+        if not self.offers_anonymity:
+            return False
+        version = self.current_version
+        return version is None or not any(
+            q.type_plugin.register_only for q in version.definition.questions()
+        )
+
+    @property
     def requires_login(self) -> bool:
         return self.login == Login.REQUIRED
 
