@@ -181,7 +181,9 @@ def test_a_child_eservice_must_require_login_and_never_be_anonymous(make_child_e
     assert [f for f in lint(eservice, form) if "måste kräva inloggning" in f.message]
 
 
-def test_anonymity_is_never_offered_for_a_child_eservice(client, navet, bankid, make_child_eservice):
+def test_anonymity_is_never_offered_for_a_child_eservice(
+    client, navet, bankid, make_child_eservice
+):
     eservice = make_child_eservice()
     eservice.offers_anonymity = True  # misconfigured: the check says so, the pages refuse it
     eservice.save()

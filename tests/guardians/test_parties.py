@@ -88,7 +88,9 @@ def test_staff_see_the_waiting_case_apart_and_who_signed(client, signing_eservic
     assert case.registration_number not in new
     waiting = client.get(reverse("staff:inbox_waiting")).content.decode()
     assert case.registration_number in waiting
-    assert "Väntar på underskrift</span>" in client.get(reverse("staff:inbox_open")).content.decode()
+    assert (
+        "Väntar på underskrift</span>" in client.get(reverse("staff:inbox_open")).content.decode()
+    )
     page = client.get(reverse("staff:case", args=[case.pk])).content.decode()
     assert "Väntar på underskrift från den andra vårdnadshavaren." in page
     assert "Väntar på underskrift av Emma Berglund" in page
