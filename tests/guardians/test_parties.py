@@ -45,7 +45,9 @@ def test_both_guardians_see_the_case_and_nobody_else(client, signing_eservice):
     case = send_directly(signing_eservice)
     log_in(client, EMMA)
     Resident.objects.create(personnummer=OTHER, given_name="Emma", surname="Berglund")
-    assert case.registration_number in client.get(reverse("portal:my_cases")).content.decode()
+    listed = client.get(reverse("portal:my_cases")).content.decode()
+    assert case.registration_number in listed
+    assert "Väntar på underskrift</span>" in listed
     assert client.get(reverse("portal:my_case", args=[case.pk])).status_code == 200
     log_in(client, OLOF)
     assert client.get(reverse("portal:my_case", args=[case.pk])).status_code == 200

@@ -147,6 +147,9 @@ def test_another_persons_bankid_cannot_sign_for_the_guardian(navet, bankid, sign
     )
     done = poll(other)
     assert done["status"] == "failed" and "ett annat BankID" in done["message"]
+    # "Försök igen" leads back to the signing page, not to a form's review.
+    retry = other.session["etjanst_bankid_failed"]["retry"]
+    assert retry == reverse("portal:guardian_sign", args=[request.pk])
     request.refresh_from_db()
     assert request.state == SignatureState.WAITING
 
