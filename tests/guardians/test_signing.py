@@ -135,6 +135,7 @@ def test_two_guardians_through_the_pages(client, navet, bankid, signing_eservice
     shown = other.get(reverse("portal:my_case", args=[case.pk])).content.decode()
     assert "Emma Berglund" in shown and "Underskriven" in shown
     assert "Det här skickade Olof Åberg" in shown
+    assert "Underskrivet av alla vårdnadshavare</strong>" in shown  # in the history
 
 
 def test_another_persons_bankid_cannot_sign_for_the_guardian(navet, bankid, signing_eservice):

@@ -140,7 +140,15 @@ def case_detail(request, case_id: int):
     thread = list(case.messages.prefetch_related("attachments"))
     messaging.mark_read(case=case, by_staff=False)
     history = case.events.filter(
-        visible_to_resident=True, kind__in=[CaseEvent.Kind.RECEIVED, CaseEvent.Kind.STATUS]
+        visible_to_resident=True,
+        kind__in=[
+            CaseEvent.Kind.RECEIVED,
+            CaseEvent.Kind.STATUS,
+            # The other guardian's answer (etjanst.guardians).
+            CaseEvent.Kind.GUARDIANS_SIGNED,
+            CaseEvent.Kind.GUARDIAN_REJECTED,
+            CaseEvent.Kind.GUARDIAN_DEADLINE,
+        ],
     ).select_related("status")
     return render(
         request,
