@@ -54,6 +54,11 @@ cat <<TXT
       "Ansökan om plats i fritidshem" hämtar namn, adress och barn därifrån.
       Olof Åberg (19760121-2397) har två barn; Elin Karlsson (19661125-2666)
       har skyddade personuppgifter.
+    Två vårdnadshavare skriver under: "Ansökan om plats i förskola"
+      Olof Åberg (19760121-2397) och Emma Berglund (19760127-2383) har gemensam vårdnad
+      om Kerstin och Erik Åberg. Logga in som Olof, välj barn, skriv under och skicka.
+      Logga sedan in som Emma (till exempel i ett privat fönster): Mina sidor, Att signera.
+      Ensam vårdnad: 19720516-9266. Skyddat barn: 19570710-2801. Se docs/guardians.md.
     Freja eID+, Telia och utländsk e-legitimation (simulerade): välj dem på /logga-in/
       och välj en testperson på inloggningssidan ($SAML_SIMULATOR_URL/).
   Tryck Ctrl-C för att stänga allt.

@@ -57,4 +57,4 @@ def test_the_register_fills_in_a_locked_name_and_address(site, demo, navet):  # 
     expect(page.get_by_role("heading", level=1)).to_have_text("Barnet")
     children = page.get_by_role("group", name="Vilket barn gäller ansökan?")
     expect(children.get_by_role("radio")).to_have_count(2)
-    expect(page.get_by_label("Eva Åberg (20100219-XXXX)")).to_be_visible()
+    expect(page.get_by_label("Kerstin Åberg (20200330-XXXX)")).to_be_visible()

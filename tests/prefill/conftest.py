@@ -8,7 +8,7 @@ from tests.saml.conftest import saml  # noqa: F401  (the SAML simulator fixture)
 
 # Test persons of the Navet simulator (Skatteverket's test personnummer).
 GUARDIAN = "197601212397"  # two children, an address with c/o
-CHILDREN = ("201002192381", "201003182399")
+CHILDREN = ("202003302383", "202005242397")
 SEKRETESS = "196611252666"  # sekretessmarkering, guardian of one child
 SKYDDAD = "196711302635"  # skyddad folkbokföring
 ADULT = "194105199121"  # no children, nothing protected

@@ -92,7 +92,11 @@ class CaseQuerySet(models.QuerySet):
         (Anonymous cases have no owner and never appear.)"""
         if resident is None:
             return self.none()
-        return self.filter(owner=resident)
+        if not resident.personnummer:
+            return self.filter(owner=resident)
+        # Also the cases they are a party to (the other guardian of a child).
+        parties = CaseParty.objects.filter(personnummer=resident.personnummer)
+        return self.filter(models.Q(owner=resident) | models.Q(pk__in=parties.values("case_id")))
 
     def visible_to_staff(self, user) -> "CaseQuerySet":
         """The cases a staff user may open, by their roles (people.access)."""
@@ -108,8 +112,15 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status__kind=StatusKind.CLOSED)
 
     def new_unassigned(self) -> "CaseQuerySet":
-        """Just received, and nobody has taken them yet (the staff's "Nya")."""
-        return self.filter(status__kind=StatusKind.SUBMITTED, assigned_to__isnull=True)
+        """Just received, and nobody has taken them yet (the staff's "Nya").
+        A case that waits for another guardian's signature is not yet new."""
+        return self.filter(
+            status__kind=StatusKind.SUBMITTED, assigned_to__isnull=True, awaiting_signatures=False
+        )
+
+    def awaiting_signatures(self) -> "CaseQuerySet":
+        """Sent by one guardian, waiting for the other's signature."""
+        return self.filter(awaiting_signatures=True)
 
     def with_unread_for_resident(self) -> "CaseQuerySet":
         """`unread`: messages from staff the resident has not read. A
@@ -215,6 +226,11 @@ class Case(models.Model):
     # The short description in the register (diarium): the e-service's name
     # and the answer of the form's `diarium_title` question, if any.
     description = models.CharField(_("beskrivning"), max_length=300, blank=True)
+    # Sent by one guardian of a child, waiting for the other guardian's
+    # signature (etjanst.guardians): not yet handed to staff as complete.
+    awaiting_signatures = models.BooleanField(
+        _("väntar på underskrift från vårdnadshavare"), default=False
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -268,6 +284,9 @@ class CaseEvent(models.Model):
         NOTE = "note", _("Intern anteckning")
         EXPORTED = "exported", _("Exporterat")
         PURGED = "purged", _("Gallrat")
+        GUARDIANS_SIGNED = "guardians_signed", _("Underskrivet av alla vårdnadshavare")
+        GUARDIAN_REJECTED = "guardian_rejected", _("En vårdnadshavare skrev inte under")
+        GUARDIAN_DEADLINE = "guardian_deadline", _("Tiden för vårdnadshavarens underskrift gick ut")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("ärende")
@@ -291,6 +310,36 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseParty(models.Model):
+    """Someone besides the owner the case is about and who follows it under
+    Mina sidor: the other guardian of a child (etjanst.guardians). Known by
+    personnummer, so they see it the first time they log in."""
+
+    class Role(models.TextChoices):
+        GUARDIAN = "guardian", _("Vårdnadshavare")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="parties", verbose_name=_("ärende")
+    )
+    personnummer = models.CharField(_("personnummer"), max_length=12, db_index=True)
+    name = models.CharField(_("namn"), max_length=300)
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.GUARDIAN)
+    # Where they are told about messages, when known.
+    email = models.EmailField(_("e-postadress"), blank=True)
+    added_at = models.DateTimeField(_("tillagd"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("part i ärendet")
+        verbose_name_plural = _("parter i ärendet")
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "personnummer"], name="unique_case_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.name}"
 
 
 class Message(models.Model):

@@ -258,6 +258,8 @@ def _failed(request: HttpRequest, order: dict, rfa: str, text: str) -> PollResul
 def retry_url(order: dict) -> str:
     """Where "Försök igen" leads: a new login, or back to the review to sign."""
     if order.get("kind") == "sign":
+        if order["context"].get("retry"):  # e.g. a guardian's signing page
+            return order["context"]["retry"]
         return reverse("portal:review", args=[order["context"]["eservice"]])
     return ""
 

@@ -150,3 +150,12 @@ def mask(canonical: str) -> str:
     if len(digits) != 12:
         return "XXXXXXXX-XXXX"
     return f"{digits[:8]}-XXXX"
+
+
+def age(canonical: str, today: datetime.date | None = None) -> int:
+    """Whole years since the birth date in a 12-digit personnummer (a
+    samordningsnummer's day is 60 more)."""
+    today = today or timezone.localdate()
+    day = int(canonical[6:8])
+    born = datetime.date(int(canonical[:4]), int(canonical[4:6]), day - 60 if day > 60 else day)
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

@@ -160,6 +160,7 @@ def import_eservice(
         "draft_retention_days",
         "register_description",
         "senders_are_organisations",
+        "guardian_signing",
     ):
         if field in data:
             setattr(eservice, field, data[field])
@@ -244,6 +245,7 @@ def export_document(*, eservice: EService, form: dict | None) -> dict:
         "max_attachments_total_mb": eservice.max_attachments_total_mb,
         "login": eservice.login,
         "requires_signing": eservice.requires_signing,
+        "guardian_signing": eservice.guardian_signing,
         "offers_anonymity": eservice.offers_anonymity,
         "retention": {
             "name": eservice.retention_rule.name,

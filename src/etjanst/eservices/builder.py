@@ -160,7 +160,7 @@ def _validation_fields(exc: ValidationError) -> dict[str, str]:
 SETTINGS_FIELDS = [
     "name", "slug", "category", "committee", "short_description", "intro_text",
     "what_you_need", "after_submit_text", "login", "eid_loa", "offers_anonymity",
-    "requires_signing", "messages_enabled", "draft_retention_days",
+    "requires_signing", "guardian_signing", "messages_enabled", "draft_retention_days",
     "max_attachments_total_mb", "retention_rule", "personal_data_text", "pd_purpose",
     "pd_legal_basis", "pd_recipients", "contact",
 ]  # fmt: skip

@@ -70,6 +70,7 @@ def validate_step(
                 existing=answers.get(question.id),
             )
             _check_allowed(question, value, marks)
+            value = marks.resolve(question, value)
         except AnswerError as exc:
             result.errors[question.id] = exc.messages
             context[question.id] = raw if isinstance(raw, str | list) else None
@@ -83,7 +84,9 @@ def validate_step(
 def _check_allowed(question: Question, value: Any, marks: PrefillMarks) -> None:
     allowed = marks.allowed(question)
     if allowed is not None and value is not None and value not in allowed:
-        raise AnswerError(_("Välj ett av alternativen i listan."))
+        raise AnswerError(
+            question.type_plugin.not_allowed_message or _("Välj ett av alternativen i listan.")
+        )
 
 
 def visible_questions(step: Step, answers: dict[str, Any]) -> set[str]:

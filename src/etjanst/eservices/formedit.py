@@ -32,6 +32,7 @@ TYPE_LABELS = {
     "contact": gettext_lazy("Kontaktuppgifter"),
     "file": gettext_lazy("Bifogad fil"),
     "booking": gettext_lazy("Bokning av tid"),
+    "child": gettext_lazy("Välj barn (från folkbokföringen)"),
 }
 
 # The fields the builder offers per question type (besides the conditions).
@@ -53,13 +54,16 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "contact": (*COMMON, "email_required", "phone_required"),
     "file": (*COMMON, "file_types", "max_size_mb", "max_files"),
     "booking": (*COMMON, "resource", "days"),
+    "child": (*COMMON, "min_age", "max_age", "in_municipality"),
 }
 VALIDATION_FIELDS = {
     "min_length", "max_length", "pattern", "pattern_message", "min", "max", "integer",
     "min_date", "max_date", "min_choices", "max_choices", "file_types", "max_size_mb",
     "max_files",
 }  # fmt: skip
-BOOLEAN_OPTIONS = {"from_login", "allow_samordningsnummer", "email_required", "phone_required"}
+BOOLEAN_OPTIONS = {
+    "from_login", "allow_samordningsnummer", "email_required", "phone_required", "in_municipality",
+}  # fmt: skip
 LIMITS = {"label": 300, "help_text": 1000, "text": 5000, "pattern": 500, "pattern_message": 300}
 CHOICE_LIMIT = 200
 TITLE_LIMIT = 200
@@ -456,6 +460,15 @@ def parse_question_fields(
                 errors["days"] = _("Skriv ett antal dagar mellan 1 och 92.")
             else:
                 question["days"] = days
+    for name in ("min_age", "max_age"):  # the child question's age range
+        if name in fields:
+            age = _number(data, name, errors)
+            if age is not None and not 0 <= age <= 17:
+                errors[name] = _("Skriv en ålder mellan 0 och 17 år.")
+            elif age is not None:
+                question[name] = age
+    if question.get("min_age", 0) > question.get("max_age", 17) and "min_age" not in errors:
+        errors["min_age"] = _("Den lägsta åldern får inte vara högre än den högsta.")
     if prefill_options:
         code = _one(data, "prefill")
         if code and code not in prefill_options:

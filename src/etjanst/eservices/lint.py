@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from .constants import Login
+from .questions import question_types
 
 ERROR = "error"
 WARNING = "warning"
@@ -318,6 +319,25 @@ def _check_condition(
 
 
 def _lint_settings(eservice, form: dict, out: list) -> None:
+    register_only = [
+        q
+        for step in form.get("steps", [])
+        for q in step.get("questions", [])
+        if q.get("type") in question_types and question_types[q["type"]].register_only
+    ]
+    if register_only and (eservice.offers_anonymity or eservice.login != Login.REQUIRED):
+        # "Välj barn" needs the logged-in person's register record.
+        out.append(
+            Finding(
+                ERROR,
+                _(
+                    "Frågan «%(t)s» hämtar uppgifter från folkbokföringen om den som är "
+                    "inloggad. E-tjänsten måste kräva inloggning och kan inte vara anonym."
+                )
+                % {"t": _label(register_only[0])},
+                on_settings=True,
+            )
+        )
     if eservice.login == Login.REQUIRED and eservice.offers_anonymity:
         out.append(
             Finding(

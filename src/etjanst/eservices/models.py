@@ -11,7 +11,7 @@ from etjanst.eid.assurance import AssuranceLevel
 from etjanst.organisation.models import Committee
 from etjanst.people.access import builder_scope
 
-from .constants import Login
+from .constants import GuardianSigning, Login
 from .formschema import FormDefinition, parse_form, validate_form_json
 
 
@@ -139,6 +139,18 @@ class EService(models.Model):
         default=False,
         help_text=_("Invånaren skriver under med BankID innan ärendet skickas. Kräver inloggning."),
     )
+    guardian_signing = models.CharField(
+        _("underskrift av vårdnadshavare"),
+        max_length=20,
+        choices=GuardianSigning.choices,
+        default=GuardianSigning.NONE,
+        blank=True,
+        help_text=_(
+            "För e-tjänster om ett barn (frågan Välj barn): om alla barnets vårdnadshavare "
+            "ska skriva under. Den som har ensam vårdnad skriver under ensam. Kräver "
+            "underskrift."
+        ),
+    )
     eid_loa = models.CharField(
         _("tillitsnivå för e-legitimation"),
         max_length=100,
@@ -238,6 +250,14 @@ class EService(models.Model):
             raise ValidationError(
                 {"offers_anonymity": _("En e-tjänst som kräver underskrift kan inte vara anonym.")}
             )
+        if self.guardian_signing and not self.requires_signing:
+            raise ValidationError(
+                {
+                    "guardian_signing": _(
+                        "Vårdnadshavarnas underskrift kräver att e-tjänsten kräver underskrift."
+                    )
+                }
+            )
         if self.requires_signing and self.login != Login.REQUIRED:
             raise ValidationError(
                 {
@@ -270,6 +290,17 @@ class EService(models.Model):
         """The newest published version: what a new form starts on (a version
         scheduled for later is not published yet)."""
         return self.versions.filter(live_at(timezone.now())).order_by("-number").first()
+
+    @property
+    def anonymity_offered(self) -> bool:
+        """Whether "Vill du vara anonym?" is asked: never when the current
+        form asks the register about the logged-in person ("Välj barn")."""
+        if not self.offers_anonymity:
+            return False
+        version = self.current_version
+        return version is None or not any(
+            q.type_plugin.register_only for q in version.definition.questions()
+        )
 
     @property
     def requires_login(self) -> bool:

@@ -26,6 +26,13 @@ class PrefillMarks:
     choices: dict[str, list[list[str]]] = field(default_factory=dict)
     # Questions not asked because the person has protected identity.
     withheld: list[str] = field(default_factory=list)
+    # question id -> {chosen value: the answer kept}: a choice the register
+    # gave stands for a whole record (the "Välj barn" question keeps the
+    # child's name and address, not only the personnummer).
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # question id -> what the question type shows beside its choices (e.g.
+    # the children that cannot be chosen here, and why).
+    details: dict[str, Any] = field(default_factory=dict)
     protected: bool = False
     notice: str = ""
 
@@ -38,6 +45,8 @@ class PrefillMarks:
             locked=dict(data.get("locked") or {}),
             choices=dict(data.get("choices") or {}),
             withheld=list(data.get("withheld") or []),
+            records=dict(data.get("records") or {}),
+            details=dict(data.get("details") or {}),
             protected=bool(data.get("protected")),
             notice=str(data.get("notice") or ""),
         )
@@ -47,12 +56,22 @@ class PrefillMarks:
             "locked": self.locked,
             "choices": self.choices,
             "withheld": self.withheld,
+            "records": self.records,
+            "details": self.details,
             "protected": self.protected,
             "notice": self.notice,
         }
 
     def __bool__(self) -> bool:
-        return bool(self.locked or self.choices or self.withheld or self.protected or self.notice)
+        return bool(
+            self.locked
+            or self.choices
+            or self.withheld
+            or self.records
+            or self.details
+            or self.protected
+            or self.notice
+        )
 
     def enforce(self, question: Question, raw: Any) -> Any:
         """What was sent, with the locked values put back: a POST cannot
@@ -66,8 +85,16 @@ class PrefillMarks:
 
     def allowed(self, question: Question) -> set[str] | None:
         if question.id not in self.choices:
-            return None
+            # A type that only takes the register's choices takes nothing
+            # without them (the register was down, or not asked).
+            return set() if question.type_plugin.register_only else None
         return {value for value, _label in self.choices[question.id]}
+
+    def resolve(self, question: Question, value: Any) -> Any:
+        """The answer to keep for a chosen value: the register's record when
+        it gave one."""
+        records = self.records.get(question.id) or {}
+        return records.get(value, value) if isinstance(value, str) else value
 
     def for_step(self, step: Step) -> "PrefillMarks":
         """The marks as a step page shows them: the notice only on steps with
@@ -78,5 +105,7 @@ class PrefillMarks:
             locked=self.locked,
             choices=self.choices,
             withheld=self.withheld,
+            records=self.records,
+            details=self.details,
             protected=self.protected,
         )

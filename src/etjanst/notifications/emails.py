@@ -23,11 +23,15 @@ def send_case_confirmation(case) -> None:
 def send_message_nudge(case) -> bool:
     """A message waits on Mina sidor. Only the registration number: no content,
     not even the e-service's name."""
-    recipient = confirmation_email(case.version.definition, case.answers)
-    if not recipient:
-        return False
-    send("message_nudge", recipient, {"case": case, "link": site_link("portal:my_case", case.pk)})
-    return True
+    recipients = [confirmation_email(case.version.definition, case.answers)]
+    # The case's other parties (a child's other guardian), where known.
+    recipients += [party.email for party in case.parties.all()]
+    recipients = list(dict.fromkeys(r for r in recipients if r))
+    for recipient in recipients:  # one each: they do not see each other's addresses
+        send(
+            "message_nudge", recipient, {"case": case, "link": site_link("portal:my_case", case.pk)}
+        )
+    return bool(recipients)
 
 
 def send_draft_reminder(draft) -> bool:

@@ -21,14 +21,61 @@ class Address:
 
 
 @dataclass(frozen=True)
-class Relative:
+class Guardian:
+    """A child's guardian (vårdnadshavare) as the register names them. A
+    protected guardian never has an address here."""
+
     personnummer: str  # 12 digits
     given_name: str
     surname: str
+    protected: bool = False
+    address: Address | None = None
+
+    def __post_init__(self) -> None:
+        if self.protected and self.address is not None:
+            object.__setattr__(self, "address", None)
 
     @property
     def name(self) -> str:
         return f"{self.given_name} {self.surname}".strip()
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A child in the person's custody. `details` says whether the register
+    was asked about the child itself (address, municipality, protection,
+    guardians); a protected child never has an address here."""
+
+    personnummer: str  # 12 digits
+    given_name: str
+    surname: str
+    address: Address | None = None
+    municipality: str = ""  # kommunkod of the child's folkbokföring, e.g. "0180"
+    protected: bool = False
+    guardians: tuple[Guardian, ...] = ()
+    details: bool = False
+
+    def __post_init__(self) -> None:
+        if self.protected and self.address is not None:
+            object.__setattr__(self, "address", None)
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.surname}".strip()
+
+    @classmethod
+    def from_session(cls, data: dict) -> "Relative":
+        address = Address(**data["address"]) if data.get("address") else None
+        guardians = tuple(
+            Guardian(
+                **{
+                    **g,
+                    "address": Address(**g["address"]) if g.get("address") else None,
+                }
+            )
+            for g in data.get("guardians", ())
+        )
+        return cls(**{**data, "address": address, "guardians": guardians})
 
 
 @dataclass(frozen=True)
@@ -43,6 +90,10 @@ class PersonRecord:
     address: Address | None = None
     protected: bool = False
     children: tuple[Relative, ...] = field(default_factory=tuple)
+    municipality: str = ""  # kommunkod of the person's folkbokföring
+    # The person's own guardians (for a child under 18), names only: their
+    # protection and address are asked separately (Navet.fetch).
+    guardians: tuple[Guardian, ...] = ()
 
     def __post_init__(self) -> None:
         if self.protected and self.address is not None:
@@ -58,8 +109,9 @@ class PersonRecord:
     @classmethod
     def from_session(cls, data: dict) -> "PersonRecord":
         address = Address(**data["address"]) if data.get("address") else None
-        children = tuple(Relative(**child) for child in data.get("children", ()))
-        return cls(**{**data, "address": address, "children": children})
+        children = tuple(Relative.from_session(child) for child in data.get("children", ()))
+        guardians = tuple(Guardian(**{**g, "address": None}) for g in data.get("guardians", ()))
+        return cls(**{**data, "address": address, "children": children, "guardians": guardians})
 
 
 class PrefillSource(ABC):

@@ -59,6 +59,12 @@ def prefill_answers(
     for question in form.questions():
         if question.prefill:
             by_source[question.prefill.source].append(question)
+        elif attribute := question.type_plugin.register_attribute:
+            # A type that needs the register ("Välj barn") asks the first
+            # enabled source that has the attribute.
+            source_id = _source_with(attribute)
+            if source_id:
+                by_source[source_id].append(question)
     answers: dict[str, Any] = {}
     marks = PrefillMarks()
     for source_id, questions in by_source.items():
@@ -80,6 +86,13 @@ def prefill_answers(
     return answers
 
 
+def _source_with(attribute: str) -> str:
+    for source in prefill_sources:
+        if source.is_enabled() and attribute in source.attributes:
+            return source.identifier
+    return ""
+
+
 def _fits(question: Question, value: Any) -> bool:
     """Whether the question accepts the register's value: a locked answer
     the resident cannot correct must never block the form."""
@@ -92,6 +105,13 @@ def _fits(question: Question, value: Any) -> bool:
 
 
 def _fill(question: Question, record: PersonRecord, answers: dict, marks: PrefillMarks) -> None:
+    offer = getattr(question.type_plugin, "offer", None)
+    if offer is not None:  # the type turns the record into choices itself
+        choices, records, details = offer(question, record)
+        marks.choices[question.id] = choices
+        marks.records[question.id] = records
+        marks.details[question.id] = details
+        return
     attribute = question.prefill.attribute
     if attribute == "address" and record.protected:
         marks.withheld.append(question.id)

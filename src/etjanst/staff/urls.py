@@ -9,6 +9,7 @@ urlpatterns = [
     path("mina/", cases.inbox, {"tab": "mina"}, name="inbox_mine"),
     path("oppna/", cases.inbox, {"tab": "oppna"}, name="inbox_open"),
     path("avslutade/", cases.inbox, {"tab": "avslutade"}, name="inbox_closed"),
+    path("vantar-pa-underskrift/", cases.inbox, {"tab": "vantar"}, name="inbox_waiting"),
     path("sok/", cases.search, name="search"),
     path("gallring/", cases.purge_preview, name="purge_preview"),
     path("logga-in/", auth.login_view, name="login"),

@@ -34,6 +34,7 @@ from etjanst.eservices.filetypes import safe_file_name
 from etjanst.eservices.formschema import Step
 from etjanst.eservices.models import EService, EServiceVersion
 from etjanst.eservices.questions.types import FileAnswer
+from etjanst.guardians.actions import cosigners, request_signatures
 from etjanst.people.actions import resident_for
 from etjanst.people.models import Resident
 
@@ -358,6 +359,13 @@ def _register(
     eservice = version.eservice
     received_at = timezone.now()
     status = first_status(eservice)
+    # The other guardians who must sign too: the case waits for them.
+    guardians = cosigners(
+        guardian_signing=eservice.guardian_signing,
+        form=version.definition,
+        answers=facts.answers,
+        sender=facts.owner.personnummer if facts.owner else "",
+    )
     number = allocate_registration_number(committee=eservice.committee, at=received_at)
     case = Case.objects.create(
         eservice=eservice,
@@ -378,6 +386,7 @@ def _register(
         protected_identity=facts.protected_identity,
         is_anonymous=facts.anonymous,
         description=facts.description,
+        awaiting_signatures=bool(guardians),
     )
     preset_secrecy(case)
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RECEIVED, status=status, at=received_at)
@@ -401,7 +410,10 @@ def _register(
         )
     case_id = case.pk
     transaction.on_commit(lambda: case_tasks.render_receipt_pdf.enqueue(case_id=case_id))
-    transaction.on_commit(lambda: case_tasks.notify_officers.enqueue(case_id=case_id))
+    if guardians:
+        request_signatures(case=case, guardians=guardians)  # staff are told when they have
+    else:
+        transaction.on_commit(lambda: case_tasks.notify_officers.enqueue(case_id=case_id))
     if facts.confirmation_email:
         # The resident waits for the e-mail; the PDF is also made on request.
         transaction.on_commit(

@@ -45,7 +45,8 @@ class CaseFacts:
             answers=kept,
             problems=validate_answers(form, answers, kept=kept),
             anonymous=anonymous,
-            protected_identity=PrefillMarks.of(answers).protected and not anonymous,
+            protected_identity=(PrefillMarks.of(answers).protected or _protects(form, kept))
+            and not anonymous,
             owner=owner,
             sender_name=sender_name,
             sender_personnummer=sender_personnummer,
@@ -85,3 +86,9 @@ def attachment_ids(answers: dict[str, Any]) -> list[str]:
         for f in value
         if isinstance(f, dict) and "id" in f
     ]
+
+
+def _protects(form, kept: dict[str, Any]) -> bool:
+    """An answer about someone with protected identity (a chosen child or
+    their guardian) marks the case too."""
+    return any(q.type_plugin.protects(kept[q.id]) for q in form.questions() if q.id in kept)

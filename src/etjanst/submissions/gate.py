@@ -59,7 +59,7 @@ class AnonymityNotChosen(Exception):
 def anonymity_choice(*, eservice: EService, posted: str | None) -> bool:
     """Whether the form is filled in anonymously: only where the e-service
     offers it, and then the resident must answer yes or no."""
-    if not eservice.offers_anonymity:
+    if not eservice.anonymity_offered:
         return False
     if posted not in {"yes", "no"}:
         raise AnonymityNotChosen

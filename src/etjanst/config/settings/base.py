@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "etjanst.cases",
     "etjanst.submissions",
     "etjanst.bookings",
+    "etjanst.guardians",
     "etjanst.notifications",
     "etjanst.audit",
     "etjanst.retention",
@@ -179,6 +180,8 @@ ETJANST_SCHEDULE = {
     "deliver_webhooks": {"command": "deliver_webhooks", "every": 60},
     # The builder's test runs (Testa e-tjänsten) live a day at most.
     "expire_test_runs": {"command": "expire_test_runs", "every": 3600},
+    # Guardians' signatures: hand over cases past the deadline, remind before it.
+    "guardian_signatures": {"command": "guardian_signatures", "every": 3600},
 }
 if env_bool("ETJANST_SCHEDULE_OFF", False):  # cron or another scheduler runs them instead
     ETJANST_SCHEDULE = {}
@@ -442,7 +445,14 @@ ETJANST_MUNICIPALITY = {
     "email": os.environ.get("ETJANST_MUNICIPALITY_EMAIL", "kontakt@exempelby.se"),
     "phone": os.environ.get("ETJANST_MUNICIPALITY_PHONE", "0123-45 67 00"),
     "website": os.environ.get("ETJANST_MUNICIPALITY_WEBSITE", "https://www.exempelby.se"),
+    # Kommunkod (4 digits): the "Välj barn" question's "must live in the
+    # municipality" filter compares the child's folkbokföring with it.
+    "code": os.environ.get("ETJANST_MUNICIPALITY_CODE", ""),
 }
+# A case about a child that every guardian must sign waits this many days for
+# the other guardian, who is reminded this many days before (etjanst.guardians).
+ETJANST_GUARDIAN_SIGNING_DAYS = int(os.environ.get("ETJANST_GUARDIAN_SIGNING_DAYS", 14))
+ETJANST_GUARDIAN_REMIND_DAYS = int(os.environ.get("ETJANST_GUARDIAN_REMIND_DAYS", 3))
 # The platform's own address, for links in e-mails (no trailing slash).
 ETJANST_SITE_URL = os.environ.get("ETJANST_SITE_URL", "http://localhost:8000").rstrip("/")
 

@@ -41,6 +41,8 @@ NAVET = {
     "ORG_NR": "162021004748",
     "ORDER_ID": "00000079-FO01-0001",
 }
+# The Navet simulator registers its people in the made-up kommunkod 9999.
+ETJANST_MUNICIPALITY = {**ETJANST_MUNICIPALITY, "code": "9999"}  # noqa: F405
 # Freja eID+, Telia and eIDAS through the local SAML identity providers
 # (make demo starts them on port 8446; keys in var/saml).
 ETJANST_EID_METHODS = env_list("ETJANST_EID_METHODS", "bankid,saml")

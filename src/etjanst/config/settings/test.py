@@ -44,3 +44,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 1))  # tests start their own SMTP server
 EMAIL_TIMEOUT = 5
+
+# The Navet simulator registers its people in the made-up kommunkod 9999
+# (the demo's "Välj barn" questions filter on it).
+ETJANST_MUNICIPALITY = {**ETJANST_MUNICIPALITY, "code": "9999"}  # noqa: F405

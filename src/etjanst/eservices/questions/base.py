@@ -29,6 +29,13 @@ class QuestionType:
     has_answer: bool = True
     # Sub-fields of composite questions: (part, label, autocomplete).
     parts: tuple[tuple[str, str, str], ...] = ()
+    # A type whose answers come from a population register (prefill): the
+    # register attribute it asks for without a `prefill` of its own, and
+    # whether only the register's choices are taken.
+    register_attribute: str = ""
+    register_only: bool = False
+    # The error for a value that is not among the register's choices.
+    not_allowed_message: str = ""
 
     @staticmethod
     def field_name(question: Question, part: str = "") -> str:
@@ -47,6 +54,11 @@ class QuestionType:
 
     def is_empty(self, value: Any) -> bool:
         return value in (None, "", [], {})
+
+    def protects(self, value: Any) -> bool:
+        """Whether the answer is about someone with protected identity (the
+        case is then marked for staff)."""
+        return False
 
     def display(self, question: Question, value: Any) -> str:
         """The answer as plain text for review pages, receipts and exports."""

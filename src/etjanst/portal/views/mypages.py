@@ -19,6 +19,7 @@ from etjanst.cases.downloads import attachment_response, receipt_pdf_response
 from etjanst.cases.models import Case, CaseEvent, Message
 from etjanst.content.closures import closure_for
 from etjanst.eservices.presentation import summarise
+from etjanst.guardians.models import GuardianSignature
 from etjanst.people.models import Resident
 from etjanst.submissions import actions as submission_actions
 from etjanst.submissions import drafts
@@ -63,6 +64,10 @@ def overview(request):
             .values_list("case_id", flat=True)
             .first(),
             **_bookings_overview(resident),
+            # Cases about a child that wait for this person's signature.
+            "to_sign_count": GuardianSignature.objects.for_person(request.person.personnummer or "")
+            .waiting()
+            .count(),
         },
     )
 
@@ -135,7 +140,15 @@ def case_detail(request, case_id: int):
     thread = list(case.messages.prefetch_related("attachments"))
     messaging.mark_read(case=case, by_staff=False)
     history = case.events.filter(
-        visible_to_resident=True, kind__in=[CaseEvent.Kind.RECEIVED, CaseEvent.Kind.STATUS]
+        visible_to_resident=True,
+        kind__in=[
+            CaseEvent.Kind.RECEIVED,
+            CaseEvent.Kind.STATUS,
+            # The other guardian's answer (etjanst.guardians).
+            CaseEvent.Kind.GUARDIANS_SIGNED,
+            CaseEvent.Kind.GUARDIAN_REJECTED,
+            CaseEvent.Kind.GUARDIAN_DEADLINE,
+        ],
     ).select_related("status")
     return render(
         request,

@@ -10,7 +10,10 @@ guardianships:
 
 * SEKRETESSMARKERING and SKYDDAD_FOLKBOKFORING: adults with protected
   identity (their children are protected too); the answer holds no address.
-* GUARDIANS: adult -> children in their custody (Relationstyp VF).
+* FAMILIES: guardians and the children in their custody (Relationstyp VF
+  in a guardian's record until the child is 18, then B; V for each guardian
+  in a minor's record), parents without custody (B), a kommunkod
+  (`Folkbokforing/Kommunkod`). `today` moves the simulator's clock.
 
 Behaviour: a connection without a client certificate from the simulator CA
 fails the TLS handshake. Only POST to PATH with text/xml; a request whose
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import re
 import ssl
@@ -48,13 +52,52 @@ ORDER_ID = "00000079-FO01-0001"
 DATA_FILE = Path(__file__).with_name("testpersonnummer.json")
 # Among the first 20 test numbers, so they can be chosen in the BankID simulator's app.
 SEKRETESSMARKERING = {"196611252666", "197601262384"}
-SKYDDAD_FOLKBOKFORING = {"196711302635"}
-GUARDIANS = {
-    "197601212397": ("201002192381", "201003182399"),
-    "197205169266": ("201007172388",),
-    "196611252666": ("201007202383",),
-    "197602112398": ("201008202382", "201009082395", "201009152388"),
-}
+SKYDDAD_FOLKBOKFORING = {"196711302635", "201012022396"}
+# Kommunkod of the folkbokföring: everyone lives in Exempelby kommun except
+# the people in ELSEWHERE (Grannby kommun). Both codes are made up.
+MUNICIPALITY = "9999"
+OTHER_MUNICIPALITY = "9998"
+ELSEWHERE = {"194809132527", "201101132395"}
+
+
+@dataclass(frozen=True)
+class Family:
+    """Guardians and the children in their custody. The children live with
+    the first guardian; `together` says whether the guardians share the
+    address. `parents` are parents without custody (Relationstyp B only)."""
+
+    guardians: tuple[str, ...]
+    children: tuple[str, ...]
+    together: bool = True
+    parents: tuple[str, ...] = ()
+
+
+FAMILIES = (
+    # Joint custody at the same address (the demo family: Skatteverket's
+    # youngest test personnummer, six years old in 2026).
+    Family(("197601212397", "197601272383"), ("202003302383", "202005242397")),
+    # Joint custody at different addresses (the first child turns 18 on
+    # 2028-08-20: the tests move the clock).
+    Family(
+        ("197602112398", "197601292381"),
+        ("201008202382", "201009082395", "201009152388"),
+        together=False,
+    ),
+    # Sole custody.
+    Family(("197205169266",), ("201007172388",)),
+    # A guardian with protected identity (the child lives with her, protected
+    # too); the other guardian lives elsewhere.
+    Family(("196611252666", "195811123073"), ("201007202383",), together=False),
+    # A child with protected identity of its own (skyddad folkbokföring).
+    Family(("195707102801", "195701292897"), ("201012022396",)),
+    # A child not in the custody of one parent: 195606172798 is a parent
+    # (Relationstyp B) without custody; 195109261494 has sole custody.
+    Family(("195109261494",), ("201012142392",), parents=("195606172798",)),
+    # A child registered in another municipality, with the guardian there.
+    Family(("194809132527", "194907121794"), ("201101132395",), together=False),
+)
+# Who is guardian of whom (kept for the demo and the tests).
+GUARDIANS = {g: f.children for f in FAMILIES for g in f.guardians}
 
 _STREETS = [
     "Storgatan",
@@ -84,7 +127,10 @@ class SimPerson:
     care_of: str = ""
     sekretessmarkering: bool = False
     skyddad_folkbokforing: bool = False
-    children: list[str] = field(default_factory=list)
+    municipality: str = MUNICIPALITY
+    children: list[str] = field(default_factory=list)  # in the person's custody
+    other_children: list[str] = field(default_factory=list)  # a parent without custody
+    guardians: list[str] = field(default_factory=list)  # of a child
 
     @property
     def protected(self) -> bool:
@@ -124,42 +170,76 @@ def build_people(numbers: list[str] | None = None) -> dict[str, SimPerson]:
             sekretessmarkering=number in SEKRETESSMARKERING,
             skyddad_folkbokforing=number in SKYDDAD_FOLKBOKFORING,
         )
-    for guardian, children in GUARDIANS.items():
-        parent = people.get(guardian)
-        if parent is None:
+    for family in FAMILIES:
+        if any(n not in people for n in family.guardians + family.children + family.parents):
             continue
-        for number in children:
-            child = people.get(number)
-            if child is None:
-                continue
-            parent.children.append(number)
-            # A child lives with the guardian and shares their protection.
-            child.surname = parent.surname
-            child.street, child.postal_code, child.city = (
-                parent.street,
-                parent.postal_code,
-                parent.city,
-            )
-            child.sekretessmarkering |= parent.sekretessmarkering
-            child.skyddad_folkbokforing |= parent.skyddad_folkbokforing
+        home = people[family.guardians[0]]
+        for number in family.guardians[1:]:
+            if family.together:
+                _move(people[number], home)
+        for number in family.parents:
+            people[number].other_children.extend(family.children)
+        for number in family.children:
+            child = people[number]
+            # A child lives with the first guardian and shares their protection.
+            child.surname = home.surname
+            _move(child, home)
+            child.sekretessmarkering |= home.sekretessmarkering
+            child.skyddad_folkbokforing |= home.skyddad_folkbokforing
+            child.guardians = list(family.guardians)
+            for guardian in family.guardians:
+                people[guardian].children.append(number)
+    for number in ELSEWHERE:
+        if number in people:
+            people[number].municipality = OTHER_MUNICIPALITY
+            people[number].city = "GRANNBY"
     return people
+
+
+def _move(person: SimPerson, home: SimPerson) -> None:
+    person.street, person.postal_code, person.city, person.care_of = (
+        home.street,
+        home.postal_code,
+        home.city,
+        home.care_of,
+    )
+
+
+def age(personnummer: str, today: datetime.date) -> int:
+    born = datetime.date(int(personnummer[:4]), int(personnummer[4:6]), int(personnummer[6:8]))
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def _element(name: str, value: str) -> str:
     return f"<{name}>{escape(value)}</{name}>" if value else f"<{name}/>"
 
 
-def personpost_xml(person: SimPerson, people: dict[str, SimPerson]) -> str:
-    relations = "".join(
+def _relation(other: SimPerson, kind: str) -> str:
+    return (
         "<Relation>"
-        f"<RelationId>{_element('PersonNr', child)}</RelationId>"
-        "<Relationstyp>VF</Relationstyp>"
-        f"{_element('Fornamn', people[child].given_names)}"
-        f"{_element('Tilltalsnamnsmarkering', people[child].calling_name_marker)}"
-        f"{_element('Efternamn', people[child].surname)}"
+        f"<RelationId>{_element('PersonNr', other.personnummer)}</RelationId>"
+        f"<Relationstyp>{kind}</Relationstyp>"
+        f"{_element('Fornamn', other.given_names)}"
+        f"{_element('Tilltalsnamnsmarkering', other.calling_name_marker)}"
+        f"{_element('Efternamn', other.surname)}"
         "</Relation>"
+    )
+
+
+def personpost_xml(
+    person: SimPerson, people: dict[str, SimPerson], today: datetime.date | None = None
+) -> str:
+    """Relations as (we believe) Navet gives them: VF for a child in the
+    person's custody, B for a child not (or no longer, from 18) in it, V for
+    a minor's guardians."""
+    today = today or datetime.date.today()
+    relations = "".join(
+        _relation(people[child], "VF" if age(child, today) < 18 else "B")
         for child in person.children
     )
+    relations += "".join(_relation(people[child], "B") for child in person.other_children)
+    if age(person.personnummer, today) < 18:
+        relations += "".join(_relation(people[g], "V") for g in person.guardians)
     address = ""
     if not person.protected:  # as Navet does: no address for protected persons
         address = (
@@ -183,6 +263,7 @@ def personpost_xml(person: SimPerson, people: dict[str, SimPerson]) -> str:
         f"{_element('Efternamn', person.surname)}"
         "</Namn>"
         f"{address}"
+        f"<Folkbokforing>{_element('Kommunkod', person.municipality)}</Folkbokforing>"
         f"<Relationer>{relations}</Relationer>"
         "</Personpost>"
     )
@@ -220,6 +301,7 @@ class NavetSimulator:
         self.mode = "normal"
         self.delay = 0.0
         self.requests = 0
+        self.today: datetime.date | None = None  # None: the real date
         self.url = ""
         self.lock = threading.Lock()
         self._servers: list[ThreadingHTTPServer] = []
@@ -238,7 +320,7 @@ class NavetSimulator:
         }
 
     def reset(self) -> None:
-        self.mode, self.delay = "normal", 0.0
+        self.mode, self.delay, self.today = "normal", 0.0, None
 
     # ---- finding people, for the tests and the demo ----------------------
     def protected_people(self) -> list[SimPerson]:
@@ -268,7 +350,7 @@ class NavetSimulator:
         person = self.people.get(values.get("PersonId", ""))
         if person is None or not re.fullmatch(r"\d{12}", person.personnummer):
             return 500, fault_xml("Client", "Personen finns inte i folkbokföringen")
-        return 200, response_xml(personpost_xml(person, self.people))
+        return 200, response_xml(personpost_xml(person, self.people, self.today))
 
     # ---- lifecycle -------------------------------------------------------
     def stop(self) -> None:

@@ -37,6 +37,8 @@ TABS = [
     ("mina", "staff:inbox_mine", gettext_lazy("Mina")),
     ("oppna", "staff:inbox_open", gettext_lazy("Alla öppna")),
     ("avslutade", "staff:inbox_closed", gettext_lazy("Avslutade")),
+    # Sent by one guardian, waiting for the other's signature (not yet new).
+    ("vantar", "staff:inbox_waiting", gettext_lazy("Väntar på underskrift")),
 ]
 
 
@@ -50,6 +52,8 @@ def inbox(request, tab: str = "nya"):
         cases = cases.filter(assigned_to=user).ongoing()
     elif tab == "oppna":
         cases = cases.ongoing()
+    elif tab == "vantar":
+        cases = cases.awaiting_signatures()
     else:
         cases = cases.closed()
     filters = _filters(request)

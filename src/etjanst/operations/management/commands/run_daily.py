@@ -20,6 +20,7 @@ DAILY = (
     # so there is time to look at them in admin).
     ("prune_db_task_results", ["--min-age-days", "30", "--failed-min-age-days", "90"]),
     ("send_booking_reminders", []),
+    ("guardian_signatures", []),
 )
 
 

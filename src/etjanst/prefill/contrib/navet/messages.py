@@ -7,13 +7,15 @@ import re
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
-from etjanst.prefill.base import Address, PersonRecord, PrefillUnavailable, Relative
+from etjanst.prefill.base import Address, Guardian, PersonRecord, PrefillUnavailable, Relative
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 NAVET_NS = "http://xmls.skatteverket.se/se/skatteverket/folkbokforing/na/epersondata/V1"
 MAX_ANSWER_BYTES = 1024 * 1024
 # Relationstyp of a child in the custody of the person asked about.
 CHILD_IN_CUSTODY = "VF"
+# Relationstyp of a guardian (vårdnadshavare) of the person asked about.
+GUARDIAN = "V"
 
 
 def request_xml(*, org_nr: str, order_id: str, personnummer: str) -> bytes:
@@ -105,28 +107,30 @@ def parse_person(body: bytes, *, personnummer: str) -> PersonRecord:
     address = None
     if not protected:
         address = _address(_child(_child(personpost, "Adresser"), "Folkbokforingsadress"))
-    children = []
+    children, guardians = [], []
     for relation in _children(_child(personpost, "Relationer"), "Relation"):
         number = _text(relation, "RelationId", "PersonNr")
-        in_custody = _text(relation, "Relationstyp") == CHILD_IN_CUSTODY
-        if not in_custody or not re.fullmatch(r"\d{12}", number):
-            continue
-        children.append(
-            Relative(
-                personnummer=number,
-                given_name=_calling_name(
-                    _text(relation, "Fornamn"), _text(relation, "Tilltalsnamnsmarkering")
-                ),
-                surname=_text(relation, "Efternamn"),
-            )
-        )
+        kind = _text(relation, "Relationstyp")
+        if kind not in {CHILD_IN_CUSTODY, GUARDIAN} or not re.fullmatch(r"\d{12}", number):
+            continue  # other relations (B barn, M make...) are not read
+        names = {
+            "personnummer": number,
+            "given_name": _calling_name(
+                _text(relation, "Fornamn"), _text(relation, "Tilltalsnamnsmarkering")
+            ),
+            "surname": _text(relation, "Efternamn"),
+        }
+        (children if kind == CHILD_IN_CUSTODY else guardians).append(names)
+    municipality = _text(personpost, "Folkbokforing", "Kommunkod")
     return PersonRecord(
         personnummer=personnummer,
         given_name=_calling_name(given, _text(namn, "Tilltalsnamnsmarkering")),
         surname=surname,
         address=address,
         protected=protected,
-        children=tuple(children),
+        children=tuple(Relative(**names) for names in children),
+        municipality=municipality if re.fullmatch(r"\d{4}", municipality) else "",
+        guardians=tuple(Guardian(**names) for names in guardians),
     )
 
 

@@ -53,6 +53,9 @@ FIELD_LABELS = {
     "allow_samordningsnummer": (gettext_lazy("Samordningsnummer godtas"), ""),
     "resource": (gettext_lazy("Det som bokas"), ""),
     "days": (gettext_lazy("Så många dagar framåt visas"), gettext_lazy("Mellan 1 och 92.")),
+    "min_age": (gettext_lazy("Lägsta ålder (år)"), gettext_lazy("Frivillig. Mellan 0 och 17.")),
+    "max_age": (gettext_lazy("Högsta ålder (år)"), gettext_lazy("Frivillig. Mellan 0 och 17.")),
+    "in_municipality": (gettext_lazy("Barnet måste vara folkbokfört i kommunen"), ""),
 }
 BOOLEAN_FIELDS = {"required", "integer"} | formedit.BOOLEAN_OPTIONS
 PREFILL_ATTRIBUTES = {
