@@ -37,6 +37,7 @@ from etjanst.eservices.questions.types import FileAnswer
 from etjanst.people.actions import resident_for
 from etjanst.people.models import Resident
 
+from . import signals
 from .anonymity import strip_file_metadata
 from .drafts import save_draft_row
 from .facts import CaseFacts
@@ -68,9 +69,11 @@ def start_form(*, session, eservice: EService, person=None, anonymous: bool = Fa
     current = FormSession(session, eservice)
     if current.exists:
         discard_pending_uploads(upload_owner=current.upload_owner)
-    return FormSession.start(
+    form = FormSession.start(
         session, eservice, eservice.current_version, person=person, anonymous=anonymous
     )
+    signals.form_started.send(sender=FormSession, form=form, person=person)
+    return form
 
 
 def record_step(
@@ -83,9 +86,11 @@ def record_step(
     """Validate one step and, only if all of it is valid, store its files,
     hold its booked times and keep its answers with the form. Invalid input
     stores nothing."""
+    first = step.id not in form.state["completed"]
     result = _validate_and_store(form=form, step=step, data=data, files=files)
     if result.is_valid:
         form.save_step(step, result.answers)
+    signals.step_recorded.send(sender=FormSession, form=form, step=step, result=result, first=first)
     return result
 
 
@@ -122,6 +127,7 @@ def save_draft(
         draft_id=form.draft_id,
     )
     form.remember_draft(draft.pk)
+    signals.draft_saved.send(sender=FormSession, form=form)
     left_out = [q.label for q in step.questions if q.id in result.errors]
     return SaveResult(draft=draft, left_out=left_out)
 
@@ -132,7 +138,9 @@ def resume_draft(*, session, draft: Draft) -> FormSession:
     current = FormSession(session, draft.eservice)
     if current.exists and current.draft_id != str(draft.pk):
         discard_pending_uploads(upload_owner=current.upload_owner)
-    return FormSession.resume(session, draft)
+    form = FormSession.resume(session, draft)
+    signals.draft_resumed.send(sender=FormSession, form=form)
+    return form
 
 
 def discard_form(*, form: FormSession) -> bool:
@@ -140,6 +148,7 @@ def discard_form(*, form: FormSession) -> bool:
     saved draft stays as it was last saved). True if it came from a draft."""
     from_draft = bool(form.exists and form.draft_id)
     if form.exists:
+        signals.form_discarded.send(sender=FormSession, form=form)
         discard_pending_uploads(upload_owner=form.upload_owner)
         form.clear()
     return from_draft
@@ -291,6 +300,7 @@ def submit_from_session(*, form: FormSession, person, signature: dict | None = N
         owner=resident,
         draft=draft,
     )
+    signals.form_sent.send(sender=FormSession, form=form, case=case, person=person)
     form.finish(case.pk)
     return case
 

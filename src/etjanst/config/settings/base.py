@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "etjanst.audit",
     "etjanst.retention",
     "etjanst.integrations",
+    "etjanst.statistics",
     "etjanst.staff",
     "etjanst.portal",
     "etjanst.content",
