@@ -58,7 +58,7 @@ class PeriodForm(forms.Form):
         widget=forms.DateInput(attrs={"class": "input", "type": "date"}),
     )
     per = forms.ChoiceField(
-        label=gettext_lazy("Per"),
+        label=gettext_lazy("Visa per"),
         choices=list(PER.items()),
         error_messages={"invalid_choice": gettext_lazy("Välj dag, vecka eller månad.")},
         widget=forms.Select(attrs={"class": "input"}),
