@@ -62,4 +62,6 @@ def test_statistics_pages_pass_axe_and_work_with_the_keyboard(site, administrato
     page.get_by_label("Till och med").fill("2026-01-01")
     with site.navigation():
         page.get_by_role("button", name="Visa", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("Slutdatumet får inte vara före startdatumet.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Slutdatumet får inte vara före startdatumet."
+    )

@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("e-tjanster/<slug:slug>/kvitto/<str:token>/", receipts.receipt, name="receipt"),
     path(
+        "e-tjanster/<slug:slug>/kvitto/<str:token>/omdome/",
+        receipts.answer,
+        name="receipt_survey",
+    ),
+    path(
         "e-tjanster/<slug:slug>/kvitto/<str:token>/kvitto.pdf",
         receipts.receipt_pdf,
         name="receipt_pdf",
