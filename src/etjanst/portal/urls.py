@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import bookings, catalogue, diarium, filling, login, mypages, pages, receipts, saml
+from .views import (
+    bookings,
+    catalogue,
+    diarium,
+    filling,
+    login,
+    mypages,
+    opendata,
+    pages,
+    receipts,
+    saml,
+)
 
 app_name = "portal"
 
@@ -84,6 +95,9 @@ urlpatterns = [
     ),
     path("mina-sidor/sparade/<uuid:draft_id>/ta-bort/", mypages.draft_delete, name="draft_delete"),
     path("diarium/", diarium.register, name="register"),
+    path("statistik/", opendata.page, name="open_data"),
+    path("statistik/oppna-data.csv", opendata.as_csv, name="open_data_csv"),
+    path("statistik/oppna-data.json", opendata.as_json, name="open_data_json"),
     path("diarium/begar-ut/", diarium.request_document, name="document_request"),
     path(
         "diarium/begar-ut/<int:request_id>/",
