@@ -57,7 +57,7 @@ def test_case_officers_see_no_statistics(client, world):
     log_in_staff(client, user)
     assert page(client, "statistics").status_code == 403
     assert page(client, "statistics_eservice", world["mine"].pk).status_code == 403
-    assert "statistik/" not in client.get(reverse("staff:inbox")).content.decode()
+    assert "/handlaggning/statistik/" not in client.get(reverse("staff:inbox")).content.decode()
 
 
 def test_management_sees_the_whole_municipality_with_the_permission(client, world):

@@ -64,7 +64,7 @@ class PeriodForm(forms.Form):
         widget=forms.Select(attrs={"class": "input"}),
     )
     version = forms.TypedChoiceField(
-        label=gettext_lazy("Version"),
+        label=gettext_lazy("Vilken version"),
         coerce=int,
         required=False,
         empty_value=None,
