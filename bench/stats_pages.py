@@ -75,11 +75,13 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true", help="fewer runs, 10 other e-services")
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--others", type=int, default=100, help="other e-services, a year each")
+    parser.add_argument("--skicka-rounds", type=int, default=6)
+    parser.add_argument("--skicka-flows", type=int, default=10, help="flows per mode and round")
     parser.add_argument("--no-append", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
-        args.runs, args.others = 10, 10
+        args.runs, args.others, args.skicka_rounds, args.skicka_flows = 10, 10, 2, 5
     return args
 
 
@@ -121,7 +123,7 @@ def child(args) -> dict:
         "municipality, a year per month": "/handlaggning/statistik/kommunen/"
         "?fran={year_ago}&per=manad",
     }
-    results = {}
+    results = {"skicka": _skicka(args)}
     for label, events, days, others in (
         ("1,000 events", 1_000, 30, 0),
         ("1,000,000 events", 1_000_000, 365, args.others),
@@ -162,6 +164,59 @@ def child(args) -> dict:
             "pages": per_page,
         }
     return results
+
+
+def _skicka(args) -> dict:
+    """The resident's flow (bench/profile_flow.py's, in-process) with the
+    statistics' receivers disconnected and connected, in alternating rounds
+    so that the machine's load falls on both alike."""
+    from collections import defaultdict
+    from http.cookies import SimpleCookie
+
+    import profile_flow
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from etjanst.statistics import receivers
+
+    # The benchmark sends hundreds of cases from one address.
+    settings.ETJANST_RATE_SUBMISSIONS_PER_CLIENT = ""
+    settings.ETJANST_RATE_SUBMISSIONS_PER_ESERVICE = ""
+    # profile_flow's client says https through the proxy header, as production trusts it.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    shared = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+
+    def client():
+        shared.cookies = SimpleCookie()
+        return shared
+
+    for n in range(5):
+        profile_flow.run_flow(client(), n, None, None)
+    modes = {"without recording": receivers.disconnect, "with recording": receivers.connect}
+    timings = {mode: [defaultdict(list) for _ in profile_flow.NAMES] for mode in modes}
+    qlog = profile_flow.QueryLog()
+    n = 100
+    with connection.execute_wrapper(qlog):
+        for round_ in range(args.skicka_rounds):
+            order = list(modes) if round_ % 2 == 0 else list(modes)[::-1]
+            for mode in order:
+                modes[mode]()
+                for _ in range(args.skicka_flows):
+                    n += 1
+                    profile_flow.run_flow(client(), n, timings[mode], qlog)
+    receivers.connect()
+    out = {}
+    for mode, per_request in timings.items():
+        skicka = per_request[5]
+        flows = [sum(r["ms"][i] for r in per_request) for i in range(len(skicka["ms"]))]
+        out[mode] = {
+            "skicka_ms": skicka["ms"],
+            "skicka_queries": skicka["queries"][-1],
+            "flow_ms": flows,
+            "flow_queries": sum(r["queries"][-1] for r in per_request),
+        }
+    return out
 
 
 def _grow(eservice, events: int, days: int, others: int) -> None:
@@ -245,6 +300,7 @@ def report(results: dict, args, machine: dict) -> str:
         "| events recorded | counter rows (all / the e-service) | page | queries | p50 | p95 |",
         "|---|---|---|---|---|---|",
     ]
+    skicka = results.pop("skicka")
     for label, result in results.items():
         for page, data in result["pages"].items():
             times = data["times"]
@@ -253,6 +309,20 @@ def report(results: dict, args, machine: dict) -> str:
                 f"{data['queries']} | {R.ms(R.percentile(times, 0.5))} | "
                 f"{R.ms(R.percentile(times, 0.95))} |"
             )
+    lines += [
+        "",
+        "Skicka with and without recording (bench/profile_flow.py's flow in-process, "
+        f"{args.skicka_rounds} alternating rounds of {args.skicka_flows} flows per mode):",
+        "",
+        "| | Skicka p50 | Skicka p95 | Skicka queries | flow (7 requests) p50 | flow queries |",
+        "|---|---|---|---|---|---|",
+    ]
+    for mode, data in skicka.items():
+        lines.append(
+            f"| {mode} | {R.fmt(R.percentile(data['skicka_ms'], 0.5))} ms | "
+            f"{R.fmt(R.percentile(data['skicka_ms'], 0.95))} ms | {data['skicka_queries']} | "
+            f"{R.fmt(R.percentile(data['flow_ms'], 0.5))} ms | {data['flow_queries']} |"
+        )
     lines.append("")
     return "\n".join(lines)
 
@@ -280,6 +350,8 @@ def main(argv=None) -> int:
         R.log("Growing the counters and timing the pages (in-process)")
         child_args = [sys.executable, __file__, "--child", "--runs", str(args.runs)]
         child_args += ["--others", str(args.others)]
+        child_args += ["--skicka-rounds", str(args.skicka_rounds)]
+        child_args += ["--skicka-flows", str(args.skicka_flows)]
         done = subprocess.run(
             child_args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=3600
         )

@@ -18,7 +18,7 @@ NOT_SHOWN = "–"
 
 
 def min_count() -> int:
-    return getattr(settings, "ETJANST_STATISTICS_MIN_COUNT", 5)
+    return settings.ETJANST_STATISTICS_MIN_COUNT
 
 
 def is_small(n: int) -> bool:

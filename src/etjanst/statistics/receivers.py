@@ -17,16 +17,29 @@ from .constants import ANONYMOUS, NOT_LOGGED_IN, Measure, Metric
 from .recording import never_raises
 
 
+def _pairs():
+    return [
+        (form_signals.form_started, form_started, "statistics-started"),
+        (form_signals.step_recorded, step_recorded, "statistics-step"),
+        (form_signals.draft_saved, draft_saved, "statistics-draft-saved"),
+        (form_signals.draft_resumed, draft_resumed, "statistics-draft-resumed"),
+        (form_signals.form_discarded, form_discarded, "statistics-discarded"),
+        (form_signals.draft_expired, draft_expired, "statistics-draft-expired"),
+        (form_signals.form_sent, form_sent, "statistics-sent"),
+        (case_signals.status_changed, status_changed, "statistics-status"),
+        (case_signals.message_written, message_written, "statistics-message"),
+    ]
+
+
 def connect() -> None:
-    form_signals.form_started.connect(form_started, dispatch_uid="statistics-started")
-    form_signals.step_recorded.connect(step_recorded, dispatch_uid="statistics-step")
-    form_signals.draft_saved.connect(draft_saved, dispatch_uid="statistics-draft-saved")
-    form_signals.draft_resumed.connect(draft_resumed, dispatch_uid="statistics-draft-resumed")
-    form_signals.form_discarded.connect(form_discarded, dispatch_uid="statistics-discarded")
-    form_signals.draft_expired.connect(draft_expired, dispatch_uid="statistics-draft-expired")
-    form_signals.form_sent.connect(form_sent, dispatch_uid="statistics-sent")
-    case_signals.status_changed.connect(status_changed, dispatch_uid="statistics-status")
-    case_signals.message_written.connect(message_written, dispatch_uid="statistics-message")
+    for signal, receiver, uid in _pairs():
+        signal.connect(receiver, dispatch_uid=uid)
+
+
+def disconnect() -> None:
+    """Stop recording (bench/stats_pages.py times Skicka with and without)."""
+    for signal, receiver, uid in _pairs():
+        signal.disconnect(receiver, dispatch_uid=uid)
 
 
 def how_they_came(form, person) -> str:

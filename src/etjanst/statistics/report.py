@@ -33,7 +33,7 @@ from .models import DailyCount, DailyDuration, SurveyComment
 
 
 def overdue_days() -> int:
-    return getattr(settings, "ETJANST_STATISTICS_OVERDUE_DAYS", 30)
+    return settings.ETJANST_STATISTICS_OVERDUE_DAYS
 
 
 @dataclass
