@@ -153,3 +153,31 @@ def _key():
     import uuid
 
     return uuid.uuid4()
+
+
+def test_drafts_saved_resumed_and_expired_are_counted(
+    client, db, django_capture_on_commit_callbacks, time_machine
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from etjanst.submissions import drafts
+    from etjanst.submissions.models import Draft
+    from tests.login import log_in
+
+    eservice = EServiceFactory(form=FORM, login="optional")
+    with django_capture_on_commit_callbacks(execute=True):
+        log_in(client)
+        start(client, eservice)
+        post_step(client, eservice, 1, {"q_rubrik": "Gatlampa", "action": "save"})
+        draft = Draft.objects.get()
+        client.post(reverse("portal:draft_continue", args=[draft.pk]))
+    assert counts(eservice, Metric.DRAFT_SAVED) == {"": 1}
+    assert counts(eservice, Metric.DRAFT_RESUMED) == {"": 1}
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=400))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drafts.expire_drafts() == 1
+    assert counts(eservice, Metric.DRAFT_EXPIRED) == {"": 1}
+    started = DailyCount.objects.get(eservice=eservice, metric=Metric.STARTED)
+    assert started.key == "bankid"  # how the person came, never who
