@@ -159,3 +159,14 @@ def test_a_case_officer_cannot_change_the_choices(client, world):
     url = reverse("staff:statistics_eservice", args=[world["mine"].pk])
     assert client.post(url, {"survey": "on"}).status_code == 403
     assert not EServiceOptions.objects.exists()
+
+
+def test_management_reads_but_does_not_change_the_choices(client, world):
+    user = staff_user("kommundirektor", role="case_officer", committee=world["social"])
+    user.user_permissions.add(Permission.objects.get(codename="view_municipality_statistics"))
+    log_in_staff(client, user)
+    url = reverse("staff:statistics_eservice", args=[world["other"].pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Val för statistiken" not in page.content.decode()
+    assert client.post(url, {"open_data": "on"}).status_code == 403
+    assert not EServiceOptions.objects.exists()

@@ -61,3 +61,9 @@ def may_use_statistics(user) -> bool:
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
     return may_see_municipality(user) or any(a.role in SEES_STATISTICS for a in accesses(user))
+
+
+def may_change_options(user, eservice: EService) -> bool:
+    """The survey and open data are the e-service's settings: for those who
+    build it (not for management who only read the statistics)."""
+    return EService.objects.buildable_by(user).filter(pk=eservice.pk).exists()

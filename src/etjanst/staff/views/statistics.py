@@ -159,7 +159,10 @@ def index(request):
 def eservice(request, eservice_id: int):
     found = get_object_or_404(access.eservices_for(request.user), pk=eservice_id)
     options = options_for(found)
+    may_change = access.may_change_options(request.user, found)
     if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
         set_options(
             eservice=found,
             survey=request.POST.get("survey") == "on",
@@ -178,7 +181,7 @@ def eservice(request, eservice_id: int):
         eservices=[found],
         single=True,
         versions=versions,
-        extra={"eservice": found, "options": options},
+        extra={"eservice": found, "options": options, "may_change": may_change},
     )
 
 
