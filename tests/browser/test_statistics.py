@@ -65,3 +65,30 @@ def test_statistics_pages_pass_axe_and_work_with_the_keyboard(site, administrato
     expect(page.get_by_role("alert")).to_contain_text(
         "Slutdatumet får inte vara före startdatumet."
     )
+
+
+def test_the_survey_on_the_receipt_is_answered_with_the_keyboard(site, transactional_db):
+    from etjanst.statistics.actions import set_options
+    from etjanst.statistics.models import DailyCount, SurveyComment
+
+    eservice = EServiceFactory(name="Felanmälan")
+    set_options(eservice=eservice, survey=True, open_data=False)
+    page = site.page
+    site.visit(f"/e-tjanster/{eservice.slug}/")
+    with site.navigation():
+        page.get_by_role("button", name="Starta").click()
+    page.get_by_label("Rubrik").fill("Trasig lampa")
+    with site.navigation():
+        page.get_by_role("button", name="Nästa").click()
+    with site.navigation():
+        page.get_by_role("button", name="Skicka").click()
+    expect(page.get_by_role("heading", name="Vad tyckte du om e-tjänsten?")).to_be_visible()
+    page.get_by_label("4").check()
+    page.get_by_label("Vill du berätta mer? (frivilligt)").fill("Enkelt.")
+    page.get_by_role("button", name="Skicka svaret").focus()
+    with site.navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("Tack för att du svarade!")).to_be_visible()
+    expect(page.get_by_role("heading", name="Vad tyckte du om e-tjänsten?")).to_have_count(0)
+    assert DailyCount.objects.get(metric="rating").key == "4"
+    assert SurveyComment.objects.get().text == "Enkelt."
