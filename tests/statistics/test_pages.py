@@ -170,3 +170,11 @@ def test_management_reads_but_does_not_change_the_choices(client, world):
     assert page.status_code == 200 and "Val för statistiken" not in page.content.decode()
     assert client.post(url, {"open_data": "on"}).status_code == 403
     assert not EServiceOptions.objects.exists()
+
+
+def test_how_they_came_is_named_as_the_login_page_names_it(manager, world):
+    recording.count(eservice_id=world["mine"].pk, version=1, metric=Metric.SENT, key="none", n=6)
+    response = page(manager, "statistics_eservice", world["mine"].pk)
+    rows = {row[0]: row for row in response.context["report"].figure("inloggning").rows}
+    assert rows["BankID"][2] == "120" and rows["Utan inloggning"][2] == "6"
+    assert rows["BankID"][3] == "95 %"

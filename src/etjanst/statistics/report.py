@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etjanst.cases.models import Case, StatusKind
+from etjanst.eid.contrib.saml.config import identity_provider
 from etjanst.eid.registry import eid_methods
 from etjanst.eservices.models import EService, EServiceVersion
 
@@ -63,6 +64,10 @@ def method_name(key: str) -> str:
         return _("Anonymt")
     if key == NOT_LOGGED_IN:
         return _("Utan inloggning")
+    if key.startswith("saml:"):
+        idp = identity_provider(key.partition(":")[2])
+        if idp is not None:
+            return idp.name  # "Freja eID+", as /logga-in/ names it
     for method in eid_methods:
         if method.identifier == key or key.startswith(f"{method.identifier}:"):
             suffix = key.partition(":")[2]
