@@ -18,6 +18,7 @@ from etjanst.eservices import builder
 from etjanst.eservices.constants import Login
 from etjanst.integrations.models import OutboxMessage
 from etjanst.people.models import Resident
+from etjanst.statistics.models import DailyCount, DailyDuration
 from etjanst.submissions import actions, testmode
 from etjanst.submissions.models import Draft
 from etjanst.submissions.models import TestRun as Run
@@ -133,7 +134,8 @@ def test_a_test_run_fills_in_the_draft_and_skicka_registers_nothing(
     start_test(admin_client, eservice)
     intro = admin_client.get(reverse("portal:intro", args=[eservice.slug]))
     assert "Testläge" in intro.content.decode()
-    fill_in(admin_client, eservice)
+    with django_capture_on_commit_callbacks(execute=True):  # what statistics would record
+        fill_in(admin_client, eservice)
     assert Attachment.objects.count() == 1  # the file was stored as for real ...
     step = admin_client.get(reverse("portal:step", args=[eservice.slug, 1]))
     assert "Testläge" in step.content.decode()
@@ -149,6 +151,8 @@ def test_a_test_run_fills_in_the_draft_and_skicka_registers_nothing(
     assert not RegistrationCounter.objects.exists()  # no registration number was taken
     assert not DBTaskResult.objects.exists()  # no receipt, notice or e-mail queued
     assert not OutboxMessage.objects.exists()  # no webhook
+    assert not DailyCount.objects.exists()  # no statistics: not a start, a step nor a sending
+    assert not DailyDuration.objects.exists()
     assert mail.outbox == []
     assert not Attachment.objects.exists()  # ... and is gone with the test
     assert not Draft.objects.exists() and not Resident.objects.exists()

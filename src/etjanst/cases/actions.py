@@ -9,6 +9,7 @@ from etjanst.audit.actions import record_access
 from etjanst.audit.models import AccessKind
 from etjanst.people.access import may_handle, role_for
 
+from . import signals
 from .models import Attachment, Case, CaseEvent, CaseNote, Status
 
 
@@ -45,6 +46,7 @@ def transition_case(
     """Move a case to another status, only along an allowed transition. The
     one place the statuses' rules are enforced."""
     locked = _lock(case, expected_version)
+    previous = locked.status
     if not locked.status.next_statuses.filter(pk=to.pk).exists():
         raise TransitionNotAllowed(
             _("Ärendet kan inte gå från %(from)s till %(to)s.")
@@ -57,6 +59,7 @@ def transition_case(
     CaseEvent.objects.create(
         case=locked, kind=CaseEvent.Kind.STATUS, status=to, at=now, staff_user=staff_user
     )
+    signals.status_changed.send(sender=Case, case=locked, status=to, previous=previous)
     return locked
 
 

@@ -13,6 +13,7 @@ from etjanst.eservices.filetypes import safe_file_name
 from etjanst.eservices.formschema import Question
 from etjanst.eservices.questions import AnswerError
 
+from . import signals
 from .models import Attachment, Case, CaseEvent, Message
 
 MAX_LENGTH = 10_000
@@ -115,6 +116,7 @@ def _write(case, body, from_staff, client_key, uploads, staff_user) -> Message:
         at=message.created_at,
         staff_user=staff_user,
     )
+    signals.message_written.send(sender=Message, message=message)
     if from_staff:
         message_id = message.pk
         transaction.on_commit(lambda: tasks.send_message_nudge.enqueue(message_id=message_id))

@@ -8,6 +8,7 @@ from .views import (
     guardians,
     login,
     mypages,
+    opendata,
     pages,
     receipts,
     saml,
@@ -32,6 +33,11 @@ urlpatterns = [
     path("e-tjanster/<slug:slug>/testkvitto/", testmode.test_receipt, name="test_receipt"),
     path("e-tjanster/<slug:slug>/avsluta-test/", testmode.test_end, name="test_end"),
     path("e-tjanster/<slug:slug>/kvitto/<str:token>/", receipts.receipt, name="receipt"),
+    path(
+        "e-tjanster/<slug:slug>/kvitto/<str:token>/omdome/",
+        receipts.answer,
+        name="receipt_survey",
+    ),
     path(
         "e-tjanster/<slug:slug>/kvitto/<str:token>/kvitto.pdf",
         receipts.receipt_pdf,
@@ -93,6 +99,9 @@ urlpatterns = [
     ),
     path("mina-sidor/sparade/<uuid:draft_id>/ta-bort/", mypages.draft_delete, name="draft_delete"),
     path("diarium/", diarium.register, name="register"),
+    path("statistik/", opendata.page, name="open_data"),
+    path("statistik/oppna-data.csv", opendata.as_csv, name="open_data_csv"),
+    path("statistik/oppna-data.json", opendata.as_json, name="open_data_json"),
     path("diarium/begar-ut/", diarium.request_document, name="document_request"),
     path(
         "diarium/begar-ut/<int:request_id>/",

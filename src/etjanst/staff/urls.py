@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, bookings, builder, cases, requests, secrecy
+from .views import auth, bookings, builder, cases, requests, secrecy, statistics
 
 app_name = "staff"
 
@@ -87,4 +87,16 @@ urlpatterns = [
     path("e-tjanster/<int:eservice_id>/statusar/", builder.statuses, name="builder_statuses"),
     path("e-tjanster/<int:eservice_id>/export.json", builder.export, name="builder_export"),
     path("e-tjanster/<int:eservice_id>/kopiera/", builder.copy, name="builder_copy"),
+    path("statistik/", statistics.index, name="statistics"),
+    path("statistik/kommunen/", statistics.municipality, name="statistics_municipality"),
+    path(
+        "statistik/namnder/<int:committee_id>/",
+        statistics.committee,
+        name="statistics_committee",
+    ),
+    path(
+        "statistik/e-tjanster/<int:eservice_id>/",
+        statistics.eservice,
+        name="statistics_eservice",
+    ),
 ]

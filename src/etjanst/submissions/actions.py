@@ -38,6 +38,7 @@ from etjanst.guardians.actions import cosigners, request_signatures
 from etjanst.people.actions import resident_for
 from etjanst.people.models import Resident
 
+from . import signals
 from .anonymity import strip_file_metadata
 from .drafts import save_draft_row
 from .facts import CaseFacts
@@ -73,6 +74,13 @@ def _refuse_test_run(form: FormSession) -> None:
         raise NeverInTestMode
 
 
+def _announce(signal, *, form: FormSession, **facts) -> None:
+    """Tell the listeners (the statistics) what happened to a form — never
+    about a test run's form, which counts for nothing."""
+    if not form.is_test:
+        signal.send(sender=FormSession, form=form, **facts)
+
+
 # -- the form in progress ---------------------------------------------------
 
 
@@ -82,9 +90,11 @@ def start_form(*, session, eservice: EService, person=None, anonymous: bool = Fa
     current = FormSession(session, eservice)
     if current.exists:
         discard_pending_uploads(upload_owner=current.upload_owner)
-    return FormSession.start(
+    form = FormSession.start(
         session, eservice, eservice.current_version, person=person, anonymous=anonymous
     )
+    _announce(signals.form_started, form=form, person=person)
+    return form
 
 
 def record_step(
@@ -97,9 +107,11 @@ def record_step(
     """Validate one step and, only if all of it is valid, store its files,
     hold its booked times and keep its answers with the form. Invalid input
     stores nothing."""
+    first = step.id not in form.state["completed"]
     result = _validate_and_store(form=form, step=step, data=data, files=files)
     if result.is_valid:
         form.save_step(step, result.answers)
+    _announce(signals.step_recorded, form=form, step=step, result=result, first=first)
     return result
 
 
@@ -137,6 +149,7 @@ def save_draft(
         draft_id=form.draft_id,
     )
     form.remember_draft(draft.pk)
+    _announce(signals.draft_saved, form=form)
     left_out = [q.label for q in step.questions if q.id in result.errors]
     return SaveResult(draft=draft, left_out=left_out)
 
@@ -147,7 +160,9 @@ def resume_draft(*, session, draft: Draft) -> FormSession:
     current = FormSession(session, draft.eservice)
     if current.exists and current.draft_id != str(draft.pk):
         discard_pending_uploads(upload_owner=current.upload_owner)
-    return FormSession.resume(session, draft)
+    form = FormSession.resume(session, draft)
+    _announce(signals.draft_resumed, form=form)
+    return form
 
 
 def discard_form(*, form: FormSession) -> bool:
@@ -155,6 +170,7 @@ def discard_form(*, form: FormSession) -> bool:
     saved draft stays as it was last saved). True if it came from a draft."""
     from_draft = bool(form.exists and form.draft_id)
     if form.exists:
+        _announce(signals.form_discarded, form=form)
         discard_pending_uploads(upload_owner=form.upload_owner)
         form.clear()
     return from_draft
@@ -308,6 +324,7 @@ def submit_from_session(*, form: FormSession, person, signature: dict | None = N
         owner=resident,
         draft=draft,
     )
+    _announce(signals.form_sent, form=form, case=case, person=person)
     form.finish(case.pk)
     return case
 

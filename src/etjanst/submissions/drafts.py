@@ -18,7 +18,7 @@ from etjanst.eservices.models import EServiceVersion
 from etjanst.eservices.presentation import confirmation_email
 from etjanst.people.models import Resident
 
-from . import tasks
+from . import signals, tasks
 from .facts import attachment_ids
 from .models import Draft
 
@@ -79,6 +79,7 @@ def expire_drafts(*, now=None, batch_size: int = 200) -> int:
         batch = list(Draft.objects.filter(expires_at__lte=now).order_by("expires_at")[:batch_size])
         for draft in batch:
             _delete_with_files(draft)
+            signals.draft_expired.send(sender=Draft, draft=draft)
         deleted += len(batch)
         if len(batch) < batch_size:
             break

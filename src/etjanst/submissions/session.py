@@ -5,6 +5,7 @@ resume it later; the session then remembers which draft it continues.
 The actions in `actions.py` change it; the faces only read it."""
 
 import secrets
+import time
 import uuid
 from typing import Any
 
@@ -63,6 +64,7 @@ class FormSession:
             "completed": [],
             "upload_owner": secrets.token_urlsafe(24),
             "submission_key": None,
+            "started_at": time.time(),  # for the statistics' fill-in time
         }
         if test_run is not None:
             form.state["test_run"] = str(test_run.pk)
@@ -92,6 +94,7 @@ class FormSession:
             "upload_owner": draft.upload_owner,
             "submission_key": None,
             "draft": str(draft.pk),
+            "started_at": time.time(),  # this sitting, for the statistics' fill-in time
         }
         form._save()
         return form

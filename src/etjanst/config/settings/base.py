@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "etjanst.retention",
     "etjanst.integrations",
     "etjanst.archive",
+    "etjanst.statistics",
     "etjanst.staff",
     "etjanst.portal",
     "etjanst.content",
@@ -500,3 +501,8 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
     },
 }
+
+# Statistics (docs/statistics.md): counts under this (and above 0) are shown
+# as "färre än N", and an open case older than this many days is overdue.
+ETJANST_STATISTICS_MIN_COUNT = int(os.environ.get("ETJANST_STATISTICS_MIN_COUNT", 5))
+ETJANST_STATISTICS_OVERDUE_DAYS = int(os.environ.get("ETJANST_STATISTICS_OVERDUE_DAYS", 30))

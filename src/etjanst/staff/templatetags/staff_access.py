@@ -4,6 +4,7 @@ from django import template
 
 from etjanst.people.access import is_staff_member
 from etjanst.people.access import may_build as _may_build
+from etjanst.statistics.access import may_use_statistics
 
 register = template.Library()
 
@@ -18,3 +19,9 @@ def may_build(user) -> bool:
 def handles_cases(user) -> bool:
     """Whether the user works with cases (the inbox and its neighbours)."""
     return is_staff_member(user)
+
+
+@register.filter
+def sees_statistics(user) -> bool:
+    """Whether the user may open the statistics (their link)."""
+    return may_use_statistics(user)

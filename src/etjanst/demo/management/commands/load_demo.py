@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from etjanst.content.constants import Placement
 from etjanst.content.models import InformationPage
+from etjanst.demo.statistics import record_demo_statistics
 from etjanst.eservices.models import EService
 
 DEMO_DIR = Path(__file__).resolve().parents[2]
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         self._register()
         self._resource_managers()
         self._builder()
+        record_demo_statistics()
 
     def _resources(self):
         """Budget- och skuldrådgivning: weekdays, 45-minute talks, holidays closed."""
