@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import actions, webhooks
+from . import actions
 from .constants import Permission
 from .models import ApiClient, ApiToken, Delivery, OutboxMessage, WebhookEndpoint
 
@@ -160,5 +160,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Skicka igen nu"))
     def resend(self, request, queryset):
         for message in queryset:
-            webhooks.resend(message=message)
+            actions.resend_message(message=message)
         messages.success(request, _("Händelserna skickas igen."))

@@ -1,9 +1,12 @@
-"""Reads with the API client's access rule: what a receiving system may see."""
+"""Reads with the API client's access rule: what a receiving system may see,
+and the overviews the staff page of API clients shows."""
+
+from django.db.models import Count, Max, Q
 
 from etjanst.cases.models import Case
 from etjanst.eservices.models import EService
 
-from .models import ApiClient
+from .models import ApiClient, OutboxMessage
 
 
 def cases_for(client: ApiClient):
@@ -15,3 +18,30 @@ def eservices_for(client: ApiClient):
     return EService.objects.filter(pk__in=client.eservices.values("pk")) | EService.objects.filter(
         committee_id__in=client.committees.values("pk")
     )
+
+
+def clients_overview():
+    """Every client with when a token of it was last used and how many of its
+    webhook messages have failed or wait."""
+    return ApiClient.objects.prefetch_related("eservices", "committees").annotate(
+        last_used_at=Max("tokens__last_used_at"),
+        failed=Count(
+            "endpoints__outbox",
+            filter=Q(endpoints__outbox__state=OutboxMessage.State.FAILED),
+            distinct=True,
+        ),
+        pending=Count(
+            "endpoints__outbox",
+            filter=Q(endpoints__outbox__state=OutboxMessage.State.PENDING),
+            distinct=True,
+        ),
+    )
+
+
+def messages_of(client: ApiClient, state: str | None = None):
+    messages = OutboxMessage.objects.filter(endpoint__client=client).select_related(
+        "case", "endpoint"
+    )
+    if state:
+        messages = messages.filter(state=state)
+    return messages.order_by("-pk")

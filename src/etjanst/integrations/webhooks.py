@@ -29,7 +29,7 @@ from standardwebhooks.webhooks import Webhook
 from etjanst.cases.models import Case, CaseEvent
 
 from .constants import Permission
-from .models import OutboxMessage, WebhookAttempt, WebhookEndpoint
+from .models import Delivery, OutboxMessage, WebhookAttempt, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +77,7 @@ def record_event(event: CaseEvent) -> list[OutboxMessage]:
             created_at=event.at,
         )
         for endpoint in endpoints_for(case)
+        if endpoint.wants(event_type)
     ]
     if messages:
         OutboxMessage.objects.bulk_create(messages)
@@ -176,7 +177,10 @@ def _send(message: OutboxMessage, http: httpx.Client) -> bool:
         "content-type": "application/cloudevents+json",
         "webhook-id": message.webhook_id,
         "webhook-timestamp": str(int(sent_at.timestamp())),
-        "webhook-signature": Webhook(endpoint.secret).sign(message.webhook_id, sent_at, body),
+        "webhook-signature": " ".join(
+            Webhook(secret).sign(message.webhook_id, sent_at, body)
+            for secret in endpoint.secrets(sent_at)
+        ),
         "user-agent": "Etjanst-Webhooks/1",
     }
     status, error, retry_after = None, "", None
@@ -205,6 +209,17 @@ def _record(message, status, error, retry_after, duration) -> bool:
     if status is not None and 200 <= status < 300:
         message.state, message.delivered_at = OutboxMessage.State.DELIVERED, now
         message.save()
+        if message.endpoint.delivered_on_2xx and message.event_type == "case.submitted":
+            # The subscription says a 2xx is enough: the case counts as delivered.
+            Delivery.objects.get_or_create(
+                case_id=message.case_id,
+                client_id=message.endpoint.client_id,
+                defaults={
+                    "external_id": message.webhook_id,
+                    "method": Delivery.Method.WEBHOOK,
+                    "confirmed_at": now,
+                },
+            )
         return True
     if status == 410:  # the receiver says: this endpoint is gone
         WebhookEndpoint.objects.filter(pk=message.endpoint_id).update(
@@ -235,14 +250,6 @@ def _json(payload: dict) -> str:
     import json
 
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-
-
-def resend(*, message: OutboxMessage) -> OutboxMessage:
-    """Staff send a failed (or any) message again, now."""
-    message.state, message.next_attempt_at = OutboxMessage.State.PENDING, timezone.now()
-    message.attempts = 0
-    message.save(update_fields=["state", "next_attempt_at", "attempts"])
-    return message
 
 
 @task()

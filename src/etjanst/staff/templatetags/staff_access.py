@@ -2,6 +2,7 @@
 
 from django import template
 
+from etjanst.integrations.access import may_manage_integrations
 from etjanst.people.access import is_staff_member
 from etjanst.people.access import may_build as _may_build
 
@@ -18,3 +19,9 @@ def may_build(user) -> bool:
 def handles_cases(user) -> bool:
     """Whether the user works with cases (the inbox and its neighbours)."""
     return is_staff_member(user)
+
+
+@register.filter
+def manages_integrations(user) -> bool:
+    """Whether the user manages API clients (the link to them)."""
+    return may_manage_integrations(user)
