@@ -1,7 +1,7 @@
 """What the API sends and takes (the OpenAPI schema is made from these)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -94,6 +94,11 @@ class DeliveryOut(Schema):
     system: str
     external_id: str
     confirmed_at: datetime
+    method: Literal["api", "webhook"] = Field(
+        "api",
+        description="api: bekräftad via API:et; webhook: en 2xx på webhooken räknades "
+        "(external_id är då webhook-id:t tills systemet bekräftar med sitt eget id)",
+    )
 
 
 class VersionOut(Schema):

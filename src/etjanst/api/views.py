@@ -403,4 +403,5 @@ def _delivery(delivery: Delivery, client: ApiClient) -> dict:
         "system": client.name,
         "external_id": delivery.external_id,
         "confirmed_at": delivery.confirmed_at,
+        "method": delivery.method,
     }
