@@ -74,6 +74,14 @@ def test_create_a_client_and_a_subscription_and_resend_with_the_keyboard(site, a
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.PENDING
 
+    tab_to(page, page.get_by_role("link", name=re.compile("Avstämning")))
+    with site.navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("button", name="Visa sammanställning"))
+    with site.navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("row", name=re.compile("Skickas 1"))).to_be_visible()
+
 
 def test_the_list_shows_last_use_and_failures(site, administrator):
     _client, token = api_client("Platina")

@@ -199,3 +199,27 @@ class MessageCreatedOut(Schema):
     id: int
     created_at: datetime
     attachment_ids: list[UUID]
+
+
+class ReportRowOut(Schema):
+    case_id: int
+    registration_number: str
+    eservice: str
+    received_at: datetime
+    sent_at: datetime | None = Field(
+        description="När webhooken om ärendet besvarades med 2xx (null: inte skickat)"
+    )
+    state: Literal["confirmed", "sent", "pending", "failed", "outstanding"] = Field(
+        description="confirmed: ni har bekräftat; sent: webhooken levererad men inte bekräftad; "
+        "pending: webhooken skickas eller försöks igen; failed: webhooken misslyckades; "
+        "outstanding: inget skickat och inte bekräftat (ni hämtar själva)"
+    )
+    confirmed_at: datetime | None
+    external_id: str = Field(description="Ert id från bekräftelsen (tomt: inte bekräftat)")
+
+
+class ReportOut(Schema):
+    system: str
+    since: datetime
+    until: datetime
+    items: list[ReportRowOut]

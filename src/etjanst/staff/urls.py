@@ -123,4 +123,9 @@ urlpatterns = [
         integrations.resend_failed,
         name="integration_resend_failed",
     ),
+    path(
+        "integrationer/<int:client_id>/avstamning/",
+        integrations.report,
+        name="integration_report",
+    ),
 ]

@@ -12,15 +12,17 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from etjanst.eservices.models import EService
-from etjanst.integrations import actions, queries
+from etjanst.integrations import actions, queries, reports
 from etjanst.integrations.access import may_manage_integrations
 from etjanst.integrations.constants import EVENT_LABELS, Permission
 from etjanst.integrations.models import ApiClient, OutboxMessage, WebhookEndpoint
@@ -384,3 +386,78 @@ def resend_failed(request, client_id: int):
     count = actions.resend_failed(client=client)
     messages.success(request, _("%(n)d händelser skickas igen nu.") % {"n": count})
     return redirect(f"{reverse('staff:integration_client', args=[client.pk])}?visa=vantar")
+
+
+class ReportForm(_Styled):
+    fran = forms.DateField(
+        label=gettext_lazy("Från och med (ÅÅÅÅ-MM-DD)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    till = forms.DateField(
+        label=gettext_lazy("Till och med (ÅÅÅÅ-MM-DD)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("fran"), data.get("till")
+        if start and end and end < start:
+            self.add_error("till", _("Slutdatumet är före startdatumet."))
+        elif start and end and (end - start).days > 366:
+            self.add_error("till", _("Perioden får vara högst ett år."))
+        return data
+
+
+REPORT_STATES = {
+    reports.State.CONFIRMED: gettext_lazy("Bekräftade"),
+    reports.State.SENT: gettext_lazy("Skickade, inte bekräftade"),
+    reports.State.PENDING: gettext_lazy("Skickas"),
+    reports.State.FAILED: gettext_lazy("Misslyckade"),
+    reports.State.OUTSTANDING: gettext_lazy("Inte skickade, inte bekräftade"),
+}
+
+
+@integrations_required
+def report(request, client_id: int):
+    """The reconciliation report for a period: counts per state here, every
+    case as CSV or JSON to download."""
+    client = _client(client_id)
+    today = timezone.localdate()
+    form = ReportForm(
+        request.GET if "fran" in request.GET else None,
+        initial={"fran": today.replace(day=1), "till": today},
+    )
+    counts = None
+    if form.is_bound and form.is_valid():
+        since = timezone.make_aware(datetime.combine(form.cleaned_data["fran"], time.min))
+        until = _end_of(form.cleaned_data["till"])
+        rows = reports.reconciliation(client=client, since=since, until=until)
+        period = f"{form.cleaned_data['fran']}-{form.cleaned_data['till']}"
+        name = f"avstamning-{slugify(client.name) or 'system'}-{period}"
+        wanted = request.GET.get("format")
+        if wanted == "csv":
+            response = HttpResponse(reports.as_csv(rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return response
+        if wanted == "json":
+            response = JsonResponse(
+                {
+                    "system": client.name,
+                    "since": since.isoformat(),
+                    "until": until.isoformat(),
+                    "items": reports.as_dicts(rows),
+                },
+                json_dumps_params={"ensure_ascii": False},
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+            return response
+        tally = dict.fromkeys(REPORT_STATES, 0)
+        for row in rows:
+            tally[row.state] += 1
+        counts = [(label, tally[state]) for state, label in REPORT_STATES.items()]
+    return render(
+        request,
+        "staff/integrations/report.html",
+        {"client": client, "form": form, "counts": counts, "query": request.GET.urlencode()},
+        status=400 if form.errors else 200,
+    )
