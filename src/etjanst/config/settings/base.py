@@ -176,6 +176,8 @@ ETJANST_SCHEDULE = {
     "send_booking_reminders": {"command": "send_booking_reminders", "at": "07:00"},
     # Webhooks are sent as soon as a change commits; this retries those that wait.
     "deliver_webhooks": {"command": "deliver_webhooks", "every": 60},
+    # Failed webhooks and unconfirmed deliveries, to the integration administrators.
+    "send_integration_digest": {"command": "send_integration_digest", "at": "06:45"},
 }
 if env_bool("ETJANST_SCHEDULE_OFF", False):  # cron or another scheduler runs them instead
     ETJANST_SCHEDULE = {}
