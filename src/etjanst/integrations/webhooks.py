@@ -111,24 +111,88 @@ class RefusedAddress(Exception):
     pass
 
 
-def check_address(url: str) -> None:
-    """No webhooks to loopback, private, link-local or reserved addresses
-    (SSRF), unless the installation allows it (ETJANST_WEBHOOK_ALLOW_PRIVATE)."""
+# The resolver, a seam for the tests' own DNS answers (a rebinding name).
+_getaddrinfo = socket.getaddrinfo
+
+
+def _allowed(address) -> bool:
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is loopback too
+    if settings.ETJANST_WEBHOOK_ALLOW_PRIVATE:
+        return True
+    if any(address in ipaddress.ip_network(n, strict=False) for n in _networks()):
+        return True
+    return address.is_global and not address.is_multicast
+
+
+def _networks() -> list[str]:
+    return list(getattr(settings, "ETJANST_WEBHOOK_ALLOWED_NETWORKS", ()) or ())
+
+
+def check_address(url: str) -> str:
+    """Resolve the URL's host once and return the address to connect to.
+    Refused (SSRF): loopback, private, link-local (169.254.169.254, the
+    clouds' metadata service), reserved and multicast addresses, and a name
+    with any such address among its answers, unless the installation allows
+    them (ETJANST_WEBHOOK_ALLOW_PRIVATE, or ETJANST_WEBHOOK_ALLOWED_NETWORKS);
+    plain http only to allowed private addresses. The caller connects to
+    exactly this address, so a second DNS answer (rebinding) is never used."""
     parts = urlsplit(url)
     if parts.scheme not in {"https", "http"} or not parts.hostname:
         raise RefusedAddress("bad url")
-    if parts.scheme == "http" and not settings.ETJANST_WEBHOOK_ALLOW_PRIVATE:
-        raise RefusedAddress("https only")
-    if settings.ETJANST_WEBHOOK_ALLOW_PRIVATE:
-        return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except OSError as exc:
+        infos = _getaddrinfo(
+            parts.hostname,
+            parts.port or (443 if parts.scheme == "https" else 80),
+            type=socket.SOCK_STREAM,
+        )
+    except (OSError, UnicodeError) as exc:
         raise RefusedAddress("unknown host") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
+        raise RefusedAddress("unknown host")
+    for address in addresses:
+        if not _allowed(address):
             raise RefusedAddress(f"not a public address: {address}")
+    in_allowed = all(
+        any(a in ipaddress.ip_network(n, strict=False) for n in _networks()) for a in addresses
+    )
+    if parts.scheme == "http" and not (settings.ETJANST_WEBHOOK_ALLOW_PRIVATE or in_allowed):
+        raise RefusedAddress("https only")
+    return str(addresses[0])
+
+
+class PinnedTransport(httpx.BaseTransport):
+    """Connects to the address `check_address` approved, not to whatever the
+    name resolves to a moment later: the request goes to the IP, with the
+    name kept in the Host header and as the TLS server name (SNI, and the
+    name the certificate must carry). One connection pool per host name, so
+    a TLS connection made for one name is never reused for another."""
+
+    def __init__(self, **kwargs):
+        self._kwargs = kwargs
+        self._pools: dict[str, httpx.HTTPTransport] = {}
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        address = check_address(str(request.url))
+        pool = self._pools.get(host)
+        if pool is None:
+            pool = self._pools[host] = httpx.HTTPTransport(**self._kwargs)
+        request.headers["Host"] = request.url.netloc.decode("ascii")
+        request.url = request.url.copy_with(host=address)
+        if request.url.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": host}
+        return pool.handle_request(request)
+
+    def close(self) -> None:
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+
+
+def http_client() -> httpx.Client:
+    return httpx.Client(timeout=TIMEOUT, follow_redirects=False, transport=PinnedTransport())
 
 
 def _claim(now, limit: int) -> list[OutboxMessage]:
@@ -158,7 +222,7 @@ def _claim(now, limit: int) -> list[OutboxMessage]:
 def deliver_due(*, limit: int = 100, client: httpx.Client | None = None) -> int:
     """Send what is due now; returns how many were delivered."""
     delivered, tried = 0, 0
-    with client or httpx.Client(timeout=TIMEOUT, follow_redirects=False) as http:
+    with client or http_client() as http:
         # Again while there is more: the next message of a case becomes due
         # once the one before it is delivered. A failed one moves to the
         # future, so this ends.
@@ -186,7 +250,6 @@ def _send(message: OutboxMessage, http: httpx.Client) -> bool:
     status, error, retry_after = None, "", None
     started = time.monotonic()
     try:
-        check_address(endpoint.url)
         response = http.post(endpoint.url, content=body.encode(), headers=headers)
         status = response.status_code
         retry_after = _retry_after(response.headers.get("retry-after"))

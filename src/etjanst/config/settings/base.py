@@ -356,6 +356,9 @@ ETJANST_API_RATE_LIMIT = int(os.environ.get("ETJANST_API_RATE_LIMIT", 600))
 # Webhooks may go to private and loopback addresses, and over plain http
 # (only for a receiver inside the municipality's own network, and the tests).
 ETJANST_WEBHOOK_ALLOW_PRIVATE = env_bool("ETJANST_WEBHOOK_ALLOW_PRIVATE")
+# Narrower: only these networks (CIDR, comma-separated, e.g. "10.20.0.0/16")
+# besides public addresses; plain http is allowed to them too.
+ETJANST_WEBHOOK_ALLOWED_NETWORKS = env_list("ETJANST_WEBHOOK_ALLOWED_NETWORKS")
 ETJANST_MAX_REQUEST_SIZE = int(os.environ.get("ETJANST_MAX_REQUEST_SIZE", 60 * 1024 * 1024))
 
 # --- E-mail ---------------------------------------------------------------
