@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,11 +44,17 @@ class ApiTokenInline(admin.TabularInline):
 
 
 class WebhookEndpointInline(admin.TabularInline):
+    """Read only: subscriptions are added on the staff page of API clients
+    (/handlaggning/integrationer/), where the signing secret is shown once."""
+
     model = WebhookEndpoint
     extra = 0
-    fields = ["url", "secret", "disabled_at", "disabled_reason"]
-    readonly_fields = ["secret", "disabled_at", "disabled_reason"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["url", "event_types", "delivered_on_2xx", "disabled_at", "disabled_reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ApiClient)
