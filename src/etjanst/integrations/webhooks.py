@@ -48,6 +48,8 @@ RETRY_DELAYS = [
 LEASE = timedelta(seconds=60)
 TIMEOUT = httpx.Timeout(5.0, connect=3.0)
 MAX_RETRY_AFTER = timedelta(hours=6)
+RECORD_EVERY = 20
+RECORDED = ["state", "attempts", "last_status", "last_error"]
 
 
 def endpoints_for(case: Case) -> list[WebhookEndpoint]:
@@ -227,13 +229,21 @@ def deliver_due(*, limit: int = 100, client: httpx.Client | None = None) -> int:
         # once the one before it is delivered. A failed one moves to the
         # future, so this ends.
         while tried < limit and (batch := _claim(timezone.now(), limit - tried)):
+            outcomes, since = [], time.monotonic()
             for message in batch:
-                delivered += _send(message, http)
+                outcomes.append((message, *_post(message, http)))
+                # Recorded a few at a time: one commit for several messages,
+                # yet never long after the POST (the lease is a minute).
+                if len(outcomes) >= RECORD_EVERY or time.monotonic() - since > 1:
+                    delivered += _record_all(outcomes)
+                    outcomes, since = [], time.monotonic()
+            delivered += _record_all(outcomes)
             tried += len(batch)
     return delivered
 
 
-def _send(message: OutboxMessage, http: httpx.Client) -> bool:
+def _post(message: OutboxMessage, http: httpx.Client) -> tuple:
+    """POST the message; (status, error, retry_after, duration in ms)."""
     endpoint = message.endpoint
     body = _json(message.payload)
     sent_at = timezone.now()
@@ -258,10 +268,17 @@ def _send(message: OutboxMessage, http: httpx.Client) -> bool:
     except httpx.HTTPError as exc:
         error = exc.__class__.__name__
     duration = int((time.monotonic() - started) * 1000)
-    return _record(message, status, error, retry_after, duration)
+    return status, error, retry_after, duration
 
 
-@transaction.atomic
+def _record_all(outcomes: list[tuple]) -> int:
+    """Record the outcomes in one transaction; returns how many were delivered."""
+    if not outcomes:
+        return 0
+    with transaction.atomic():
+        return sum(_record(*outcome) for outcome in outcomes)
+
+
 def _record(message, status, error, retry_after, duration) -> bool:
     now = timezone.now()
     WebhookAttempt.objects.create(
@@ -271,7 +288,7 @@ def _record(message, status, error, retry_after, duration) -> bool:
     message.last_status, message.last_error = status, error[:300]
     if status is not None and 200 <= status < 300:
         message.state, message.delivered_at = OutboxMessage.State.DELIVERED, now
-        message.save()
+        message.save(update_fields=[*RECORDED, "delivered_at"])
         if message.endpoint.delivered_on_2xx and message.event_type == "case.submitted":
             # The subscription says a 2xx is enough: the case counts as delivered.
             Delivery.objects.get_or_create(
@@ -296,7 +313,7 @@ def _record(message, status, error, retry_after, duration) -> bool:
         if retry_after is not None and status in {429, 502, 503, 504}:
             delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
         message.next_attempt_at = now + delay
-    message.save()
+    message.save(update_fields=[*RECORDED, "next_attempt_at"])
     logger.info(
         "Webhook %s to endpoint %s: %s", message.webhook_id, message.endpoint_id, status or error
     )
