@@ -2,7 +2,8 @@
 # Set up and start the demo: SQLite in var/, demo content, the web server,
 # a background-task worker, the BankID collector, a local mail server, the BankID simulator
 # (it makes its own certificates in var/bankid) and the local SAML identity
-# providers for Freja eID+, Telia and eIDAS (keys in var/saml). Ctrl-C stops them all.
+# providers for Freja eID+, Telia and eIDAS (keys in var/saml), and the reference
+# case-management system that receives webhooks (var/casemanagement). Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -11,10 +12,15 @@ export EMAIL_HOST=127.0.0.1 EMAIL_PORT=${EMAIL_PORT:-1025}
 BANKID_APP_PORT=${BANKID_APP_PORT:-8444}
 SAML_IDP_PORT=${SAML_IDP_PORT:-8446}
 export SAML_SIMULATOR_URL=http://127.0.0.1:$SAML_IDP_PORT
+CASEMGMT_PORT=${CASEMGMT_PORT:-8767}
+# Webhooks to the local reference receiver (loopback, plain http) only.
+export ETJANST_WEBHOOK_ALLOWED_NETWORKS=127.0.0.1/32
 mkdir -p var/mail var/static var/media
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo
+$PY manage.py demo_receiver --hook "http://127.0.0.1:$CASEMGMT_PORT/hook" \
+  --write var/casemanagement/credentials.json >/dev/null
 
 pids=()
 stop() {
@@ -32,6 +38,8 @@ $PY -m etjanst.simulators.navet --folder var/navet --port 8445 >/dev/null & pids
 # It also makes the demo SP's own key pair (var/saml/sp*.pem) on first start.
 $PY -m etjanst.simulators.saml --folder var/saml --port "$SAML_IDP_PORT" \
   --sp-metadata http://127.0.0.1:8000/logga-in/saml/metadata/ >/dev/null & pids+=($!)
+$PY -m etjanst.simulators.casemanagement --port "$CASEMGMT_PORT" \
+  --credentials var/casemanagement/credentials.json --folder var/casemanagement >/dev/null & pids+=($!)
 $PY manage.py db_worker --no-reload --no-startup-delay --interval 0.5 & pids+=($!)
 $PY manage.py collect_bankid & pids+=($!)
 $PY manage.py runserver --noreload 127.0.0.1:8000 & pids+=($!)
@@ -61,6 +69,10 @@ cat <<TXT
       Ensam vårdnad: 19720516-9266. Skyddat barn: 19570710-2801. Se docs/guardians.md.
     Freja eID+, Telia och utländsk e-legitimation (simulerade): välj dem på /logga-in/
       och välj en testperson på inloggningssidan ($SAML_SIMULATOR_URL/).
+    Ärendehanteringssystem (referensmottagare för webhooks): http://127.0.0.1:$CASEMGMT_PORT/
+      visar vad det har tagit emot och bekräftat (också i var/casemanagement/received.jsonl).
+      Det är API-klienten "Referenssystemet (demo)" på http://127.0.0.1:8000/handlaggning/integrationer/
+      (logga in som admin): leveranser, avstämning, skicka igen.
   Tryck Ctrl-C för att stänga allt.
 
 TXT

@@ -9,7 +9,8 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 
 class Receiver:
-    def __init__(self):
+    def __init__(self, tls=None):
+        """`tls`: an ssl.SSLContext to serve https with."""
         self.secret = None
         self.answers: list[tuple[int, dict]] = []  # (status, headers) to give, in turn
         self.received: list[dict] = []  # verified deliveries
@@ -28,7 +29,12 @@ class Receiver:
                     status = 401
                 else:
                     receiver.received.append(
-                        {"id": headers["webhook-id"], "status": status, "body": json.loads(body)}
+                        {
+                            "id": headers["webhook-id"],
+                            "status": status,
+                            "body": json.loads(body),
+                            "host": headers.get("host"),
+                        }
                     )
                 self.send_response(status)
                 for name, value in extra.items():
@@ -40,7 +46,10 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_port}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

@@ -1,6 +1,7 @@
 """Webhooks from the transactional outbox, against a real HTTP receiver that
 checks every signature with the standardwebhooks library."""
 
+import socket
 import uuid
 from datetime import timedelta
 
@@ -209,3 +210,156 @@ def test_two_workers_send_each_message_once(setup, receiver):
     ids = [item["id"] for item in receiver.received]
     assert len(ids) == len(set(ids)) == len(cases)
     assert not OutboxMessage.objects.exclude(state="delivered").exists()
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Our own DNS answers for names (the test's peer), counting each lookup."""
+    from etjanst.integrations import webhooks
+
+    answers: dict[str, list[str]] = {}
+    asked: list[str] = []
+    real = webhooks._getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        asked.append(host)
+        if host not in answers:
+            return real(host, port, *args, **kwargs)
+        ip = answers[host].pop(0) if len(answers[host]) > 1 else answers[host][0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+
+    monkeypatch.setattr(webhooks, "_getaddrinfo", getaddrinfo)
+    return answers, asked
+
+
+def test_a_name_that_resolves_to_loopback_is_refused_when_not_allowed(settings, dns):
+    settings.ETJANST_WEBHOOK_ALLOW_PRIVATE = False
+    settings.ETJANST_WEBHOOK_ALLOWED_NETWORKS = []
+    answers, _asked = dns
+    answers["evil.example"] = ["127.0.0.1"]
+    for url in (
+        "https://evil.example/hook",
+        "https://localhost/hook",
+        "https://[::ffff:127.0.0.1]/",
+    ):
+        with pytest.raises(RefusedAddress):
+            check_address(url)
+
+
+def test_the_sender_connects_to_the_checked_address_not_a_second_answer(
+    setup, receiver, settings, dns
+):
+    """DNS rebinding: the name first says 127.0.0.1 (allowed here, as for a
+    receiver in the municipality's own network), then a forbidden address. The
+    webhook goes to the first: one lookup per attempt, the connection to that
+    address, with the name in the Host header."""
+    settings.ETJANST_WEBHOOK_ALLOW_PRIVATE = False
+    settings.ETJANST_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    eservice, endpoint = setup
+    port = receiver.server.server_port
+    endpoint.url = f"http://hook.byggr.test:{port}/hook"
+    endpoint.save()
+    answers, asked = dns
+    answers["hook.byggr.test"] = ["127.0.0.1", "169.254.169.254"]
+    new_case(eservice)
+    assert deliver_due() == 1
+    assert asked.count("hook.byggr.test") == 1
+    assert receiver.handled()[0]["host"] == f"hook.byggr.test:{port}"
+    # The next lookup answers the metadata address: refused, nothing sent there.
+    case = new_case(eservice)
+    assert deliver_due() == 0
+    message = OutboxMessage.objects.get(case=case)
+    assert message.last_error.startswith("refused: not a public address: 169.254.169.254")
+
+
+def test_plain_http_only_to_allowed_networks(settings, dns):
+    settings.ETJANST_WEBHOOK_ALLOW_PRIVATE = False
+    settings.ETJANST_WEBHOOK_ALLOWED_NETWORKS = ["10.20.0.0/16"]
+    answers, _asked = dns
+    answers["intern.exempelby.se"] = ["10.20.1.5"]
+    answers["public.example"] = ["93.184.215.14"]
+    assert check_address("http://intern.exempelby.se/hook") == "10.20.1.5"
+    assert check_address("https://public.example/hook") == "93.184.215.14"
+    with pytest.raises(RefusedAddress):
+        check_address("http://public.example/hook")
+
+
+def _certificate(tmp_path, name):
+    """A self-signed certificate for `name` only (no IP address in it)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_https_to_a_pinned_address_keeps_the_name_for_sni_and_the_certificate(
+    settings, dns, tmp_path
+):
+    import ssl
+
+    import httpx
+
+    from etjanst.integrations.webhooks import TIMEOUT, PinnedTransport
+
+    settings.ETJANST_WEBHOOK_ALLOW_PRIVATE = False
+    settings.ETJANST_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    cert, key = _certificate(tmp_path, "hook.byggr.test")
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    server_names = []
+    server_tls.sni_callback = lambda sock, name, ctx: server_names.append(name)
+    receiver = Receiver(tls=server_tls)
+    try:
+        eservice = EServiceFactory(slug="bygglov")
+        client, _ = api_client("ByggR", eservices=[eservice])
+        port = receiver.server.server_port
+        endpoint = WebhookEndpoint.objects.create(
+            client=client, url=f"https://hook.byggr.test:{port}/hook"
+        )
+        receiver.secret = endpoint.secret
+        answers, _asked = dns
+        answers["hook.byggr.test"] = ["127.0.0.1"]
+        trust = ssl.create_default_context(cafile=str(cert))
+        new_case(eservice)
+        pinned = httpx.Client(timeout=TIMEOUT, transport=PinnedTransport(verify=trust))
+        assert deliver_due(client=pinned) == 1
+        assert server_names == ["hook.byggr.test"]
+        assert receiver.handled()[0]["host"] == f"hook.byggr.test:{port}"
+        # The same certificate under another name does not pass.
+        answers["other.byggr.test"] = ["127.0.0.1"]
+        endpoint.url = f"https://other.byggr.test:{port}/hook"
+        endpoint.save()
+        case = new_case(eservice)
+        pinned = httpx.Client(timeout=TIMEOUT, transport=PinnedTransport(verify=trust))
+        assert deliver_due(client=pinned) == 0
+        assert OutboxMessage.objects.get(case=case).last_error == "ConnectError"
+    finally:
+        receiver.stop()

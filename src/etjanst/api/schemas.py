@@ -1,7 +1,7 @@
 """What the API sends and takes (the OpenAPI schema is made from these)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -94,6 +94,11 @@ class DeliveryOut(Schema):
     system: str
     external_id: str
     confirmed_at: datetime
+    method: Literal["api", "webhook"] = Field(
+        "api",
+        description="api: bekräftad via API:et; webhook: en 2xx på webhooken räknades "
+        "(external_id är då webhook-id:t tills systemet bekräftar med sitt eget id)",
+    )
 
 
 class VersionOut(Schema):
@@ -194,3 +199,27 @@ class MessageCreatedOut(Schema):
     id: int
     created_at: datetime
     attachment_ids: list[UUID]
+
+
+class ReportRowOut(Schema):
+    case_id: int
+    registration_number: str
+    eservice: str
+    received_at: datetime
+    sent_at: datetime | None = Field(
+        description="När webhooken om ärendet besvarades med 2xx (null: inte skickat)"
+    )
+    state: Literal["confirmed", "sent", "pending", "failed", "outstanding"] = Field(
+        description="confirmed: ni har bekräftat; sent: webhooken levererad men inte bekräftad; "
+        "pending: webhooken skickas eller försöks igen; failed: webhooken misslyckades; "
+        "outstanding: inget skickat och inte bekräftat (ni hämtar själva)"
+    )
+    confirmed_at: datetime | None
+    external_id: str = Field(description="Ert id från bekräftelsen (tomt: inte bekräftat)")
+
+
+class ReportOut(Schema):
+    system: str
+    since: datetime
+    until: datetime
+    items: list[ReportRowOut]

@@ -128,7 +128,12 @@ def case_detail(case: Case) -> dict:
         "legal_hold": case.legal_hold,
         "purged_at": case.purged_at,
         "deliveries": [
-            {"system": d.client.name, "external_id": d.external_id, "confirmed_at": d.confirmed_at}
+            {
+                "system": d.client.name,
+                "external_id": d.external_id,
+                "confirmed_at": d.confirmed_at,
+                "method": d.method,
+            }
             for d in case.deliveries.select_related("client")
         ],
         "receipt_url": reverse("api-v1:get_receipt", kwargs={"case_id": case.pk}),

@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja import Status as Reply
@@ -19,6 +19,7 @@ from etjanst.cases.models import Case, CaseEvent, Status
 from etjanst.cases.receipts import ensure_receipt_pdf
 from etjanst.eservices.models import EService
 from etjanst.integrations import actions as integration_actions
+from etjanst.integrations import reports
 from etjanst.integrations.constants import Permission
 from etjanst.integrations.models import ApiClient, Delivery
 from etjanst.integrations.queries import cases_for
@@ -39,6 +40,7 @@ from .schemas import (
     NoteIn,
     NoteOut,
     ProblemOut,
+    ReportOut,
     StatusChangedOut,
     StatusIn,
 )
@@ -403,4 +405,69 @@ def _delivery(delivery: Delivery, client: ApiClient) -> dict:
         "system": client.name,
         "external_id": delivery.external_id,
         "confirmed_at": delivery.confirmed_at,
+        "method": delivery.method,
     }
+
+
+MAX_REPORT_DAYS = 366
+
+
+class ReportPeriod(Schema):
+    since: datetime
+    until: datetime
+
+
+def _period(period: ReportPeriod) -> tuple[datetime, datetime]:
+    since, until = period.since, period.until
+    if since.tzinfo is None or until.tzinfo is None:
+        raise Problem(
+            400, "invalid-period", _("Ange tider med tidszon, t.ex. 2026-01-01T00:00:00+01:00.")
+        )
+    if until <= since:
+        raise Problem(400, "invalid-period", _("until måste vara efter since."))
+    if (until - since).days > MAX_REPORT_DAYS:
+        raise Problem(
+            400,
+            "invalid-period",
+            _("Perioden får vara högst %(days)d dagar.") % {"days": MAX_REPORT_DAYS},
+        )
+    return since, until
+
+
+@router.get(
+    "/deliveries/report",
+    tags=["Leverans"],
+    response={200: ReportOut, **ERRORS},
+    summary="Avstämning: era ärenden under en period",
+    description="Varje ärende i er behörighet som kom in under perioden [since, until), "
+    "med när det skickades, läget, när ni bekräftade det och ert id. "
+    "Högst 366 dagar åt gången.",
+)
+def delivery_report(request, period: Query[ReportPeriod]):
+    client = require(request, Permission.DELIVERIES)
+    since, until = _period(period)
+    rows = reports.reconciliation(client=client, since=since, until=until)
+    return {"system": client.name, "since": since, "until": until, "items": reports.as_dicts(rows)}
+
+
+CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}}
+
+
+@router.get(
+    "/deliveries/report.csv",
+    tags=["Leverans"],
+    response=ERRORS,
+    summary="Avstämning som CSV",
+    description="Samma som /deliveries/report, som CSV (UTF-8, rubrikrad, tider i ISO 8601).",
+    openapi_extra={"responses": {"200": {"description": "Rapporten", **CSV}}},
+)
+def delivery_report_csv(request, period: Query[ReportPeriod]):
+    client = require(request, Permission.DELIVERIES)
+    since, until = _period(period)
+    rows = reports.reconciliation(client=client, since=since, until=until)
+    response = HttpResponse(reports.as_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="avstamning-{since:%Y%m%d}-{until:%Y%m%d}.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

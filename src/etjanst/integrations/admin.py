@@ -5,12 +5,11 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import actions, webhooks
+from . import actions
 from .constants import Permission
 from .models import ApiClient, ApiToken, Delivery, OutboxMessage, WebhookEndpoint
 
@@ -45,11 +44,17 @@ class ApiTokenInline(admin.TabularInline):
 
 
 class WebhookEndpointInline(admin.TabularInline):
+    """Read only: subscriptions are added on the staff page of API clients
+    (/handlaggning/integrationer/), where the signing secret is shown once."""
+
     model = WebhookEndpoint
     extra = 0
-    fields = ["url", "secret", "disabled_at", "disabled_reason"]
-    readonly_fields = ["secret", "disabled_at", "disabled_reason"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["url", "event_types", "delivered_on_2xx", "disabled_at", "disabled_reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ApiClient)
@@ -160,5 +165,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Skicka igen nu"))
     def resend(self, request, queryset):
         for message in queryset:
-            webhooks.resend(message=message)
+            actions.resend_message(message=message)
         messages.success(request, _("Händelserna skickas igen."))

@@ -7,4 +7,9 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrationer")
 
     def ready(self) -> None:
+        from etjanst.retention.waits import register_wait
+
         from . import signals  # noqa: F401
+        from .purge_waits import WAIT
+
+        register_wait(WAIT)

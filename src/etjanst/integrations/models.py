@@ -47,6 +47,16 @@ class ApiClient(models.Model):
         verbose_name=_("skapad av"),
     )
     revoked_at = models.DateTimeField(_("spärrad"), null=True, blank=True)
+    required_for = models.ManyToManyField(
+        EService,
+        blank=True,
+        related_name="required_receivers",
+        verbose_name=_("gallring väntar på bekräftelse i e-tjänsterna"),
+        help_text=_(
+            "Ett ärende i de här e-tjänsterna gallras inte förrän systemet har bekräftat "
+            "att det har tagit emot ärendet."
+        ),
+    )
 
     class Meta:
         verbose_name = _("API-klient")
@@ -123,7 +133,13 @@ class ApiToken(models.Model):
 
 class Delivery(models.Model):
     """A receiving system confirmed that it has the case, under its own id
-    (its diarienummer or record id). One per case and system."""
+    (its diarienummer or record id). One per case and system. Where the
+    subscription says so, a 2xx answer to the case's webhook counts too
+    (method "webhook", the webhook-id as the id until the system confirms)."""
+
+    class Method(models.TextChoices):
+        API = "api", _("Bekräftad via API:et")
+        WEBHOOK = "webhook", _("Webhook besvarad med 2xx")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("ärende")
@@ -133,6 +149,7 @@ class Delivery(models.Model):
     )
     external_id = models.CharField(_("id i mottagande system"), max_length=200)
     confirmed_at = models.DateTimeField(_("bekräftad"), default=timezone.now)
+    method = models.CharField(_("hur"), max_length=10, choices=Method.choices, default=Method.API)
 
     class Meta:
         verbose_name = _("leverans")
@@ -168,6 +185,23 @@ class WebhookEndpoint(models.Model):
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
     disabled_at = models.DateTimeField(_("avstängd"), null=True, blank=True)
     disabled_reason = models.CharField(_("varför avstängd"), max_length=200, blank=True)
+    event_types = models.JSONField(
+        _("händelser"), default=list, blank=True, help_text=_("Tomt: alla händelser.")
+    )
+    delivered_on_2xx = models.BooleanField(
+        _("2xx räknas som levererat"),
+        default=False,
+        help_text=_(
+            "Ett ärende räknas som levererat när systemet svarar 2xx på händelsen "
+            "om nytt ärende, utan att bekräfta det via API:et."
+        ),
+    )
+    previous_secret = models.CharField(
+        _("föregående hemlighet"), max_length=100, blank=True, editable=False
+    )
+    previous_secret_until = models.DateTimeField(
+        _("föregående hemlighet gäller till"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("webhook-adress")
@@ -175,6 +209,18 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
+
+    def secrets(self, at=None) -> list[str]:
+        """The secrets to sign with: during a rotation also the previous one,
+        so the receiver may switch when it likes (Standard Webhooks allows
+        several signatures)."""
+        at = at or timezone.now()
+        if self.previous_secret and self.previous_secret_until and self.previous_secret_until > at:
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
 
 class OutboxMessage(models.Model):

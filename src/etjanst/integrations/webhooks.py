@@ -29,7 +29,7 @@ from standardwebhooks.webhooks import Webhook
 from etjanst.cases.models import Case, CaseEvent
 
 from .constants import Permission
-from .models import OutboxMessage, WebhookAttempt, WebhookEndpoint
+from .models import Delivery, OutboxMessage, WebhookAttempt, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ RETRY_DELAYS = [
 LEASE = timedelta(seconds=60)
 TIMEOUT = httpx.Timeout(5.0, connect=3.0)
 MAX_RETRY_AFTER = timedelta(hours=6)
+RECORD_EVERY = 20
+RECORDED = ["state", "attempts", "last_status", "last_error"]
 
 
 def endpoints_for(case: Case) -> list[WebhookEndpoint]:
@@ -77,6 +79,7 @@ def record_event(event: CaseEvent) -> list[OutboxMessage]:
             created_at=event.at,
         )
         for endpoint in endpoints_for(case)
+        if endpoint.wants(event_type)
     ]
     if messages:
         OutboxMessage.objects.bulk_create(messages)
@@ -110,24 +113,88 @@ class RefusedAddress(Exception):
     pass
 
 
-def check_address(url: str) -> None:
-    """No webhooks to loopback, private, link-local or reserved addresses
-    (SSRF), unless the installation allows it (ETJANST_WEBHOOK_ALLOW_PRIVATE)."""
+# The resolver, a seam for the tests' own DNS answers (a rebinding name).
+_getaddrinfo = socket.getaddrinfo
+
+
+def _allowed(address) -> bool:
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is loopback too
+    if settings.ETJANST_WEBHOOK_ALLOW_PRIVATE:
+        return True
+    if any(address in ipaddress.ip_network(n, strict=False) for n in _networks()):
+        return True
+    return address.is_global and not address.is_multicast
+
+
+def _networks() -> list[str]:
+    return list(getattr(settings, "ETJANST_WEBHOOK_ALLOWED_NETWORKS", ()) or ())
+
+
+def check_address(url: str) -> str:
+    """Resolve the URL's host once and return the address to connect to.
+    Refused (SSRF): loopback, private, link-local (169.254.169.254, the
+    clouds' metadata service), reserved and multicast addresses, and a name
+    with any such address among its answers, unless the installation allows
+    them (ETJANST_WEBHOOK_ALLOW_PRIVATE, or ETJANST_WEBHOOK_ALLOWED_NETWORKS);
+    plain http only to allowed private addresses. The caller connects to
+    exactly this address, so a second DNS answer (rebinding) is never used."""
     parts = urlsplit(url)
     if parts.scheme not in {"https", "http"} or not parts.hostname:
         raise RefusedAddress("bad url")
-    if parts.scheme == "http" and not settings.ETJANST_WEBHOOK_ALLOW_PRIVATE:
-        raise RefusedAddress("https only")
-    if settings.ETJANST_WEBHOOK_ALLOW_PRIVATE:
-        return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except OSError as exc:
+        infos = _getaddrinfo(
+            parts.hostname,
+            parts.port or (443 if parts.scheme == "https" else 80),
+            type=socket.SOCK_STREAM,
+        )
+    except (OSError, UnicodeError) as exc:
         raise RefusedAddress("unknown host") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
+        raise RefusedAddress("unknown host")
+    for address in addresses:
+        if not _allowed(address):
             raise RefusedAddress(f"not a public address: {address}")
+    in_allowed = all(
+        any(a in ipaddress.ip_network(n, strict=False) for n in _networks()) for a in addresses
+    )
+    if parts.scheme == "http" and not (settings.ETJANST_WEBHOOK_ALLOW_PRIVATE or in_allowed):
+        raise RefusedAddress("https only")
+    return str(addresses[0])
+
+
+class PinnedTransport(httpx.BaseTransport):
+    """Connects to the address `check_address` approved, not to whatever the
+    name resolves to a moment later: the request goes to the IP, with the
+    name kept in the Host header and as the TLS server name (SNI, and the
+    name the certificate must carry). One connection pool per host name, so
+    a TLS connection made for one name is never reused for another."""
+
+    def __init__(self, **kwargs):
+        self._kwargs = kwargs
+        self._pools: dict[str, httpx.HTTPTransport] = {}
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        address = check_address(str(request.url))
+        pool = self._pools.get(host)
+        if pool is None:
+            pool = self._pools[host] = httpx.HTTPTransport(**self._kwargs)
+        request.headers["Host"] = request.url.netloc.decode("ascii")
+        request.url = request.url.copy_with(host=address)
+        if request.url.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": host}
+        return pool.handle_request(request)
+
+    def close(self) -> None:
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+
+
+def http_client() -> httpx.Client:
+    return httpx.Client(timeout=TIMEOUT, follow_redirects=False, transport=PinnedTransport())
 
 
 def _claim(now, limit: int) -> list[OutboxMessage]:
@@ -157,18 +224,26 @@ def _claim(now, limit: int) -> list[OutboxMessage]:
 def deliver_due(*, limit: int = 100, client: httpx.Client | None = None) -> int:
     """Send what is due now; returns how many were delivered."""
     delivered, tried = 0, 0
-    with client or httpx.Client(timeout=TIMEOUT, follow_redirects=False) as http:
+    with client or http_client() as http:
         # Again while there is more: the next message of a case becomes due
         # once the one before it is delivered. A failed one moves to the
         # future, so this ends.
         while tried < limit and (batch := _claim(timezone.now(), limit - tried)):
+            outcomes, since = [], time.monotonic()
             for message in batch:
-                delivered += _send(message, http)
+                outcomes.append((message, *_post(message, http)))
+                # Recorded a few at a time: one commit for several messages,
+                # yet never long after the POST (the lease is a minute).
+                if len(outcomes) >= RECORD_EVERY or time.monotonic() - since > 1:
+                    delivered += _record_all(outcomes)
+                    outcomes, since = [], time.monotonic()
+            delivered += _record_all(outcomes)
             tried += len(batch)
     return delivered
 
 
-def _send(message: OutboxMessage, http: httpx.Client) -> bool:
+def _post(message: OutboxMessage, http: httpx.Client) -> tuple:
+    """POST the message; (status, error, retry_after, duration in ms)."""
     endpoint = message.endpoint
     body = _json(message.payload)
     sent_at = timezone.now()
@@ -176,13 +251,15 @@ def _send(message: OutboxMessage, http: httpx.Client) -> bool:
         "content-type": "application/cloudevents+json",
         "webhook-id": message.webhook_id,
         "webhook-timestamp": str(int(sent_at.timestamp())),
-        "webhook-signature": Webhook(endpoint.secret).sign(message.webhook_id, sent_at, body),
+        "webhook-signature": " ".join(
+            Webhook(secret).sign(message.webhook_id, sent_at, body)
+            for secret in endpoint.secrets(sent_at)
+        ),
         "user-agent": "Etjanst-Webhooks/1",
     }
     status, error, retry_after = None, "", None
     started = time.monotonic()
     try:
-        check_address(endpoint.url)
         response = http.post(endpoint.url, content=body.encode(), headers=headers)
         status = response.status_code
         retry_after = _retry_after(response.headers.get("retry-after"))
@@ -191,10 +268,17 @@ def _send(message: OutboxMessage, http: httpx.Client) -> bool:
     except httpx.HTTPError as exc:
         error = exc.__class__.__name__
     duration = int((time.monotonic() - started) * 1000)
-    return _record(message, status, error, retry_after, duration)
+    return status, error, retry_after, duration
 
 
-@transaction.atomic
+def _record_all(outcomes: list[tuple]) -> int:
+    """Record the outcomes in one transaction; returns how many were delivered."""
+    if not outcomes:
+        return 0
+    with transaction.atomic():
+        return sum(_record(*outcome) for outcome in outcomes)
+
+
 def _record(message, status, error, retry_after, duration) -> bool:
     now = timezone.now()
     WebhookAttempt.objects.create(
@@ -204,7 +288,18 @@ def _record(message, status, error, retry_after, duration) -> bool:
     message.last_status, message.last_error = status, error[:300]
     if status is not None and 200 <= status < 300:
         message.state, message.delivered_at = OutboxMessage.State.DELIVERED, now
-        message.save()
+        message.save(update_fields=[*RECORDED, "delivered_at"])
+        if message.endpoint.delivered_on_2xx and message.event_type == "case.submitted":
+            # The subscription says a 2xx is enough: the case counts as delivered.
+            Delivery.objects.get_or_create(
+                case_id=message.case_id,
+                client_id=message.endpoint.client_id,
+                defaults={
+                    "external_id": message.webhook_id,
+                    "method": Delivery.Method.WEBHOOK,
+                    "confirmed_at": now,
+                },
+            )
         return True
     if status == 410:  # the receiver says: this endpoint is gone
         WebhookEndpoint.objects.filter(pk=message.endpoint_id).update(
@@ -218,7 +313,7 @@ def _record(message, status, error, retry_after, duration) -> bool:
         if retry_after is not None and status in {429, 502, 503, 504}:
             delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
         message.next_attempt_at = now + delay
-    message.save()
+    message.save(update_fields=[*RECORDED, "next_attempt_at"])
     logger.info(
         "Webhook %s to endpoint %s: %s", message.webhook_id, message.endpoint_id, status or error
     )
@@ -235,14 +330,6 @@ def _json(payload: dict) -> str:
     import json
 
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-
-
-def resend(*, message: OutboxMessage) -> OutboxMessage:
-    """Staff send a failed (or any) message again, now."""
-    message.state, message.next_attempt_at = OutboxMessage.State.PENDING, timezone.now()
-    message.attempts = 0
-    message.save(update_fields=["state", "next_attempt_at", "attempts"])
-    return message
 
 
 @task()

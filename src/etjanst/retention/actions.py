@@ -13,6 +13,7 @@ from etjanst.cases.models import Case, StatusKind
 from etjanst.organisation.models import Clock, RetentionRule
 
 from .models import PurgeLogEntry
+from .waits import waiting_for, without_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +27,10 @@ def months_before(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
-def due_cases(rule: RetentionRule, *, now: datetime):
-    """The cases of the rule whose time is up, not on legal hold, not purged."""
+def due_cases(rule: RetentionRule, *, now: datetime, include_waiting: bool = False):
+    """The cases of the rule whose time is up, not on legal hold, not purged,
+    and (unless `include_waiting`) not waiting for anything else, such as a
+    receiving system's confirmation of delivery (retention.waits)."""
     from etjanst.cases.models import Status
 
     cutoff = months_before(now, rule.period_months)
@@ -41,22 +44,29 @@ def due_cases(rule: RetentionRule, *, now: datetime):
         legal_hold=False,
     )
     if rule.clock == Clock.SUBMITTED:
-        return cases.filter(received_at__lte=cutoff)
-    closed = list(Status.objects.filter(kind=StatusKind.CLOSED).values_list("pk", flat=True))
-    return cases.filter(status_id__in=closed, status_changed_at__lte=cutoff)
+        cases = cases.filter(received_at__lte=cutoff)
+    else:
+        closed = list(Status.objects.filter(kind=StatusKind.CLOSED).values_list("pk", flat=True))
+        cases = cases.filter(status_id__in=closed, status_changed_at__lte=cutoff)
+    return cases if include_waiting else without_waiting(cases)
 
 
 def upcoming(*, now: datetime, days: int = 30, scope: Q | None = None) -> list[tuple]:
-    """(rule, cases) that become due within `days`, for staff to see ahead."""
+    """(rule, cases) that become due within `days`, for staff to see ahead.
+    Each case has `waiting_for`: what it waits for before it may go (e.g.
+    ["ByggR har inte bekräftat leveransen"]), empty if nothing."""
     from datetime import timedelta
 
     later = now + timedelta(days=days)
     result = []
     for rule in RetentionRule.objects.select_related("committee"):
-        cases = due_cases(rule, now=later)
+        cases = due_cases(rule, now=later, include_waiting=True)
         if scope is not None:
             cases = cases.filter(scope)
         cases = list(cases.select_related("eservice").order_by("received_at")[:500])
+        waits = waiting_for([case.pk for case in cases])
+        for case in cases:
+            case.waiting_for = waits.get(case.pk, [])
         if cases:
             result.append((rule, cases))
     return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, bookings, builder, cases, requests, secrecy, statistics
+from .views import auth, bookings, builder, cases, integrations, requests, secrecy, statistics
 
 app_name = "staff"
 
@@ -98,5 +98,48 @@ urlpatterns = [
         "statistik/e-tjanster/<int:eservice_id>/",
         statistics.eservice,
         name="statistics_eservice",
+    ),
+    path("integrationer/", integrations.client_list, name="integrations"),
+    path("integrationer/ny/", integrations.client_create, name="integration_create"),
+    path("integrationer/<int:client_id>/", integrations.client_detail, name="integration_client"),
+    path(
+        "integrationer/<int:client_id>/byt-nyckel/",
+        integrations.client_rotate,
+        name="integration_rotate",
+    ),
+    path(
+        "integrationer/<int:client_id>/sparra/",
+        integrations.client_revoke,
+        name="integration_revoke",
+    ),
+    path(
+        "integrationer/<int:client_id>/webhooks/",
+        integrations.endpoint_add,
+        name="integration_endpoint_add",
+    ),
+    path(
+        "integrationer/<int:client_id>/webhooks/<int:endpoint_id>/",
+        integrations.endpoint_change,
+        name="integration_endpoint_change",
+    ),
+    path(
+        "integrationer/<int:client_id>/webhooks/<int:endpoint_id>/byt-hemlighet/",
+        integrations.endpoint_rotate,
+        name="integration_endpoint_rotate",
+    ),
+    path(
+        "integrationer/<int:client_id>/handelser/<int:message_id>/skicka-igen/",
+        integrations.message_resend,
+        name="integration_resend",
+    ),
+    path(
+        "integrationer/<int:client_id>/skicka-igen/",
+        integrations.resend_failed,
+        name="integration_resend_failed",
+    ),
+    path(
+        "integrationer/<int:client_id>/avstamning/",
+        integrations.report,
+        name="integration_report",
     ),
 ]

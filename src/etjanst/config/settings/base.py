@@ -183,6 +183,8 @@ ETJANST_SCHEDULE = {
     "expire_test_runs": {"command": "expire_test_runs", "every": 3600},
     # Guardians' signatures: hand over cases past the deadline, remind before it.
     "guardian_signatures": {"command": "guardian_signatures", "every": 3600},
+    # Failed webhooks and unconfirmed deliveries, to the integration administrators.
+    "send_integration_digest": {"command": "send_integration_digest", "at": "06:45"},
 }
 if env_bool("ETJANST_SCHEDULE_OFF", False):  # cron or another scheduler runs them instead
     ETJANST_SCHEDULE = {}
@@ -366,6 +368,9 @@ ETJANST_WEBHOOK_ALLOW_PRIVATE = env_bool("ETJANST_WEBHOOK_ALLOW_PRIVATE")
 # identification code (e.g. the municipality's organisationsnummer).
 ETJANST_ARCHIVE_SUBMISSION_AGREEMENT = os.environ.get("ETJANST_ARCHIVE_SUBMISSION_AGREEMENT", "")
 ETJANST_ARCHIVE_CREATOR_ID = os.environ.get("ETJANST_ARCHIVE_CREATOR_ID", "")
+# Narrower: only these networks (CIDR, comma-separated, e.g. "10.20.0.0/16")
+# besides public addresses; plain http is allowed to them too.
+ETJANST_WEBHOOK_ALLOWED_NETWORKS = env_list("ETJANST_WEBHOOK_ALLOWED_NETWORKS")
 ETJANST_MAX_REQUEST_SIZE = int(os.environ.get("ETJANST_MAX_REQUEST_SIZE", 60 * 1024 * 1024))
 
 # --- E-mail ---------------------------------------------------------------

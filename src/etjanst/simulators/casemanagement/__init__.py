@@ -6,19 +6,27 @@ nothing of Etjänst and talks to it only over HTTP.
 
     python -m etjanst.simulators.casemanagement --port 8767 \\
         --api http://127.0.0.1:8000/api/v1 --token etj_… --secret whsec_…
+
+(or `--credentials file.json` with "api", "token" and "secret", as the demo
+writes it). What it has received: `GET /` on its port (JSON), and with
+`--folder`, one line per handled event in `received.jsonl` there.
 """
 
 import argparse
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 
 class CaseManagementSystem:
-    def __init__(self, *, api: str, token: str, secret: str, name: str = "REF") -> None:
+    def __init__(
+        self, *, api: str, token: str, secret: str, name: str = "REF", folder: Path | None = None
+    ) -> None:
         self.api = api.rstrip("/")
         self.token = token
         self.secret = secret
@@ -26,6 +34,8 @@ class CaseManagementSystem:
         self.cases: dict[int, dict] = {}  # case id → the case as pulled
         self.handled: list[str] = []  # webhook ids, in the order handled
         self.rejected = 0
+        self.log: list[dict] = []  # what it handled, newest last
+        self.folder = folder
         self._lock = threading.Lock()
 
     def handle(self, body: bytes, headers: dict[str, str]) -> int:
@@ -39,10 +49,46 @@ class CaseManagementSystem:
         with self._lock:
             if headers["webhook-id"] in self.handled:
                 return 204  # a retry of one already handled
+            own_id = None
             if event["type"] == "se.etjanst.case.submitted":
-                self._take(event["data"]["case_id"])
+                own_id = self._take(event["data"]["case_id"])
             self.handled.append(headers["webhook-id"])
+            self._note(headers["webhook-id"], event, own_id)
         return 204
+
+    def _note(self, webhook_id: str, event: dict, own_id: str | None) -> None:
+        entry = {
+            "received_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "webhook_id": webhook_id,
+            "type": event["type"],
+            "case_id": event["data"]["case_id"],
+            "registration_number": event["data"].get("registration_number"),
+            "status": event["data"].get("status"),
+            "confirmed_as": own_id,
+        }
+        self.log.append(entry)
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with (self.folder / "received.jsonl").open("a", encoding="utf-8") as file:
+                file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def overview(self) -> dict:
+        with self._lock:
+            return {
+                "system": self.name,
+                "handled": len(self.handled),
+                "rejected_signatures": self.rejected,
+                "cases": {
+                    case_id: {
+                        "registration_number": case.get("registration_number"),
+                        "eservice": (case.get("eservice") or {}).get("name"),
+                        "answers": len(case.get("answers") or []),
+                        "attachments": len(case.get("attachments") or []),
+                    }
+                    for case_id, case in self.cases.items()
+                },
+                "events": self.log[-100:],
+            }
 
     def _take(self, case_id: int) -> None:
         auth = {"Authorization": f"Bearer {self.token}"}
@@ -54,6 +100,7 @@ class CaseManagementSystem:
                 f"{self.api}/cases/{case_id}/delivery", headers=auth, json={"external_id": own_id}
             ).raise_for_status()
         self.cases[case_id] = case.json()
+        return own_id
 
 
 def start(system: CaseManagementSystem, *, port: int = 0) -> ThreadingHTTPServer:
@@ -70,6 +117,14 @@ def start(system: CaseManagementSystem, *, port: int = 0) -> ThreadingHTTPServer
             self.send_header("content-length", "0")
             self.end_headers()
 
+        def do_GET(self):
+            body = json.dumps(system.overview(), ensure_ascii=False, indent=2).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json; charset=utf-8")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def log_message(self, *args):
             pass
 
@@ -81,13 +136,25 @@ def start(system: CaseManagementSystem, *, port: int = 0) -> ThreadingHTTPServer
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8767)
-    parser.add_argument("--api", required=True)
-    parser.add_argument("--token", required=True)
-    parser.add_argument("--secret", required=True)
+    parser.add_argument("--api")
+    parser.add_argument("--token")
+    parser.add_argument("--secret")
+    parser.add_argument("--credentials", type=Path, help="JSON with api, token and secret")
+    parser.add_argument("--folder", type=Path, help="write received.jsonl here")
+    parser.add_argument("--name", default="REF", help="prefix of the ids it confirms with")
     args = parser.parse_args()
-    system = CaseManagementSystem(api=args.api, token=args.token, secret=args.secret)
+    given = {"api": args.api, "token": args.token, "secret": args.secret}
+    if args.credentials:
+        given = {
+            **json.loads(args.credentials.read_text()),
+            **{k: v for k, v in given.items() if v},
+        }
+    missing = [name for name, value in given.items() if not value]
+    if missing:
+        parser.error("missing: " + ", ".join(f"--{name}" for name in missing))
+    system = CaseManagementSystem(**given, name=args.name, folder=args.folder)
     server = start(system, port=args.port)
-    print(f"Receiving webhooks on http://127.0.0.1:{server.server_port}/hook")
+    print(f"Receiving webhooks on http://127.0.0.1:{server.server_port}/hook", flush=True)
     threading.Event().wait()
 
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from etjanst.integrations.access import may_manage_integrations
 from etjanst.people.access import is_staff_member
 from etjanst.people.access import may_build as _may_build
 from etjanst.statistics.access import may_use_statistics
@@ -25,3 +26,9 @@ def handles_cases(user) -> bool:
 def sees_statistics(user) -> bool:
     """Whether the user may open the statistics (their link)."""
     return may_use_statistics(user)
+
+
+@register.filter
+def manages_integrations(user) -> bool:
+    """Whether the user manages API clients (the link to them)."""
+    return may_manage_integrations(user)

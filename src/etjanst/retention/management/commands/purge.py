@@ -43,10 +43,12 @@ class Command(BaseCommand):
         ):
             cases = due_cases(rule, now=now)
             count = cases.count()
+            waiting = due_cases(rule, now=now, include_waiting=True).count() - count
             total += count
             self.stdout.write(
                 f"{rule.committee.name}: {rule.name} ({rule.decision_reference}), "
                 f"{rule.describe()} {count} ärenden att gallra"
+                + (f", {waiting} väntar på bekräftad leverans" if waiting else "")
             )
             if with_numbers:
                 numbers = cases.order_by("pk").values_list("registration_number", flat=True)
