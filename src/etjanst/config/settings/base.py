@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "etjanst.portal.middleware.OverloadGuardMiddleware",
+    # The BankID waiting page's poll (500/s at a peak) is answered here.
+    "etjanst.portal.middleware.BankIDPollMiddleware",
     "etjanst.portal.middleware.RequestSizeLimitMiddleware",
     "etjanst.operations.storage.StorageUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
