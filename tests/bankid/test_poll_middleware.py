@@ -3,6 +3,8 @@ CSP middleware (portal.middleware.BankIDPollMiddleware): the same answer as
 the view, at half the cost (benchmark B4), without giving up the HTTPS
 redirect, the Host check, the security headers or the language."""
 
+import logging
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -60,3 +62,16 @@ def test_without_bankid_or_without_a_key_the_poll_goes_the_usual_way(
     assert client.get(BANKID_STATUS_PATH).json()["status"] == "none"  # the session's order: none
     settings.ETJANST_EID_METHODS = []
     assert client.get(BANKID_STATUS_PATH + "?k=x").status_code == 404
+
+
+def test_a_poll_that_succeeds_is_logged_at_debug_and_one_that_fails_at_info(
+    client, collector_runs, caplog
+):
+    collector_runs.script(PERSONNUMMER, after_polls=2)
+    status_url = start(client)
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="etjanst.access"):
+        client.get(status_url)
+        client.get(status_url, headers={"Host": "angripare.example"})
+    levels = [(r.levelname, r.status) for r in caplog.records if r.name == "etjanst.access"]
+    assert levels == [("DEBUG", 200), ("INFO", 400)]
