@@ -35,6 +35,7 @@ def test_a_poll_by_key_touches_no_session_and_keeps_the_security_headers(
         "rfa": "RFA1",
         "next": "",
     }
+    assert response["Content-Length"] == str(len(response.content))
     assert "no-store" in response["Cache-Control"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "Set-Cookie" not in response.headers  # neither session nor CSRF cookie

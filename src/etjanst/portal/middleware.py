@@ -47,7 +47,10 @@ class BankIDPollMiddleware:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         with translation.override(language):
-            return poll_answer(poll_by_key(request.GET[POLL_KEY_PARAM]))
+            response = poll_answer(poll_by_key(request.GET[POLL_KEY_PARAM]))
+        # As CommonMiddleware would (otherwise the server sends it chunked).
+        response["Content-Length"] = str(len(response.content))
+        return response
 
 
 class RequestSizeLimitMiddleware:
