@@ -65,7 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     # Before django_tasks_db: its db_worker command adds heartbeats, stranded-task
-    # recovery and schedules to django-tasks-db's (docs/operations.md, "Vad plattformen lovar när en del fallerar").
+    # recovery and schedules to django-tasks-db's (docs/operations.md,
+    # "Vad plattformen lovar när en del fallerar").
     "etjanst.jobs",
     "django_tasks",
     # Third-party apps with Swedish names (etjanst.config.apps).
@@ -155,7 +156,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Background workers (etjanst.jobs; docs/operations.md, "Vad plattformen lovar när en del fallerar") ---
+# --- Background workers (etjanst.jobs) ---
+# docs/operations.md, "Vad plattformen lovar när en del fallerar".
 # A worker writes a heartbeat this often (s); a task RUNNING on a worker
 # silent for ETJANST_WORKER_DEAD_AFTER s is stranded and run again (failed
 # after ETJANST_TASK_MAX_STRANDINGS tries). Housekeeping (stranded tasks,
