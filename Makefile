@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test faults lint format venv system-deps clean bench
+.PHONY: demo test faults soak lint format venv system-deps clean bench
 
 ## Set everything up and start the platform with demo content (SQLite).
 demo: $(VENV)/.installed-demo
@@ -21,6 +21,13 @@ test: $(VENV)/.installed-dev
 faults: $(VENV)/.installed-dev
 	@scripts/system-deps.sh test
 	@scripts/test.sh -m "faults or slow_faults" tests/jobs tests/faults
+
+## A steady load for SOAK_MINUTES (default 30) on two web processes, two
+## workers and PostgreSQL; report in var/soak-report.md. Not in CI.
+SOAK_MINUTES ?= 30
+soak: $(VENV)/.installed-dev
+	@scripts/system-deps.sh test
+	@SOAK_MINUTES=$(SOAK_MINUTES) scripts/test.sh -m soak -s -p no:logging tests/faults/test_soak.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -114,6 +114,7 @@ def fleet(workers, mailbox, tmp_path):
     workers.start("fleet-worker-1")
     workers.start("fleet-worker-2")
     proxy = RoundRobinProxy(ports)
+    proxy.webs = webs  # the soak samples their processes
     yield proxy
     proxy.close()
     for web in webs:

@@ -29,6 +29,7 @@ class Workers:
     def __init__(self, tmp_path: Path) -> None:
         self.tmp_path = tmp_path
         self.procs: list[subprocess.Popen] = []
+        self.paused_file = tmp_path / "paused"  # made by a paused worker when it stops
 
     def env(self, **extra) -> dict:
         return {
@@ -44,11 +45,17 @@ class Workers:
             **extra,
         }
 
-    def start(self, worker_id: str, **extra) -> subprocess.Popen:
+    def start(self, worker_id: str, *, pause_in: str = "", **extra) -> subprocess.Popen:
+        """A worker; with `pause_in` ("module:function") it stops when it
+        first calls that function, until killed (tests/faults/paused_worker.py)."""
         log = open(self.tmp_path / f"{worker_id}.log", "ab")  # noqa: SIM115
+        program = ["manage.py"]
+        if pause_in:
+            program = [str(ROOT / "tests" / "faults" / "paused_worker.py")]
+            extra |= {"FAULT_PAUSE_IN": pause_in, "FAULT_PAUSED_FILE": str(self.paused_file)}
         proc = subprocess.Popen(
             [
-                *(sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"),
+                *(sys.executable, *program, "db_worker", "--no-reload", "--no-startup-delay"),
                 *("--interval", "0.2", "--worker-id", worker_id),
             ],
             cwd=ROOT,

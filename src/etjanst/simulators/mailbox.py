@@ -26,11 +26,15 @@ class MailboxHandler:
         # sender waits, as with a stalled relay); on release it is refused
         # with 451 and not kept, as a relay that never committed it.
         self.held = threading.Event()
+        self.hold_after = 0  # hold only once this many messages were kept
         self.data_waiting = threading.Event()
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
 
-    def hold(self) -> None:
+    def hold(self, after: int = 0) -> None:
+        """Hold every message's DATA from now on, or only once `after`
+        messages have been kept (the first `after` go through)."""
+        self.hold_after = after
         self.data_waiting.clear()
         self.held.set()
 
@@ -38,7 +42,7 @@ class MailboxHandler:
         self.held.clear()
 
     async def handle_DATA(self, server, session, envelope):
-        if self.held.is_set():
+        if self.held.is_set() and len(self.messages) >= self.hold_after:
             self.data_waiting.set()
             while self.held.is_set():
                 await asyncio.sleep(0.05)

@@ -65,7 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     # Before django_tasks_db: its db_worker command adds heartbeats, stranded-task
-    # recovery and schedules to django-tasks-db's (docs/operations.md, "När delar fallerar").
+    # recovery and schedules to django-tasks-db's (docs/operations.md,
+    # "Vad plattformen lovar när en del fallerar").
     "etjanst.jobs",
     "django_tasks",
     # Third-party apps with Swedish names (etjanst.config.apps).
@@ -105,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "etjanst.portal.middleware.OverloadGuardMiddleware",
+    # The BankID waiting page's poll (500/s at a peak) is answered here.
+    "etjanst.portal.middleware.BankIDPollMiddleware",
     "etjanst.portal.middleware.RequestSizeLimitMiddleware",
     "etjanst.operations.storage.StorageUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,7 +159,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Background workers (etjanst.jobs; docs/operations.md, "När delar fallerar") ---
+# --- Background workers (etjanst.jobs) ---
+# docs/operations.md, "Vad plattformen lovar när en del fallerar".
 # A worker writes a heartbeat this often (s); a task RUNNING on a worker
 # silent for ETJANST_WORKER_DEAD_AFTER s is stranded and run again (failed
 # after ETJANST_TASK_MAX_STRANDINGS tries). Housekeeping (stranded tasks,

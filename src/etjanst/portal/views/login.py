@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -61,7 +62,7 @@ def keep_alive(request):
 
 
 def _bankid_enabled():
-    if "bankid" not in eid_methods or not eid_methods["bankid"].is_enabled():
+    if not bankid_enabled():
         raise Http404
 
 
@@ -150,7 +151,12 @@ def bankid_status(request):
     # With the poll key (the waiting page's script): a read of the order's
     # state, no session. Without it: the session's order.
     result = bankid_login.poll_by_key(poll_key) if poll_key else bankid_login.poll(request)
-    return JsonResponse(
+    return poll_answer(result)
+
+
+def poll_answer(result: bankid_login.PollResult) -> JsonResponse:
+    """The poll's JSON (also answered early by BankIDPollMiddleware)."""
+    response = JsonResponse(
         {
             "status": result.status,
             "message": result.message,
@@ -158,6 +164,12 @@ def bankid_status(request):
             "next": result.next_url,
         }
     )
+    add_never_cache_headers(response)
+    return response
+
+
+def bankid_enabled() -> bool:
+    return "bankid" in eid_methods and eid_methods["bankid"].is_enabled()
 
 
 @never_cache
