@@ -4,6 +4,7 @@
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -63,15 +64,45 @@ def _unauthenticated(request, exc):
     )
 
 
+# Pydantic's messages are English: the common kinds in Swedish; the kind
+# itself stays in "type" for machines.
+FIELD_MESSAGES = {
+    "missing": _lazy("Uppgiften saknas."),
+    "int_parsing": _lazy("Ange ett heltal."),
+    "int_type": _lazy("Ange ett heltal."),
+    "greater_than_equal": _lazy("Värdet är för litet."),
+    "less_than_equal": _lazy("Värdet är för stort."),
+    "string_type": _lazy("Ange en text."),
+    "string_too_short": _lazy("Texten är för kort."),
+    "string_too_long": _lazy("Texten är för lång."),
+    "date_parsing": _lazy("Ange ett datum som ÅÅÅÅ-MM-DD."),
+    "date_from_datetime_parsing": _lazy("Ange ett datum som ÅÅÅÅ-MM-DD."),
+    "datetime_parsing": _lazy("Ange en tidpunkt enligt ISO 8601."),
+    "datetime_from_date_parsing": _lazy("Ange en tidpunkt enligt ISO 8601."),
+    "uuid_parsing": _lazy("Ange ett UUID."),
+    "bool_parsing": _lazy("Ange true eller false."),
+    "enum": _lazy("Värdet är inte ett av de tillåtna."),
+    "literal_error": _lazy("Värdet är inte ett av de tillåtna."),
+    "json_invalid": _lazy("Innehållet är inte giltig JSON."),
+    "model_attributes_type": _lazy("Ange ett JSON-objekt."),
+    "dict_type": _lazy("Ange ett JSON-objekt."),
+    "list_type": _lazy("Ange en lista."),
+    "extra_forbidden": _lazy("Uppgiften finns inte i API:et."),
+}
+
+
+def _field_error(error: dict) -> dict:
+    kind = str(error.get("type", ""))
+    return {
+        "field": ".".join(str(part) for part in error.get("loc", ())),
+        "message": str(FIELD_MESSAGES.get(kind, _lazy("Värdet är inte giltigt."))),
+        "type": kind,
+    }
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
-    errors = [
-        {
-            "field": ".".join(str(part) for part in error.get("loc", ())),
-            "message": str(error.get("msg", "")),
-        }
-        for error in exc.errors
-    ]
+    errors = [_field_error(error) for error in exc.errors]
     # Input that does not match the schema is a bad request (400); 422 is
     # kept for well-formed input that a rule refuses (an unknown status).
     return problem_response(
@@ -110,4 +141,12 @@ def _too_big(request, exc):
             "too-large",
             _("Begäran är för stor. Ingenting ändrades."),
         ),
+    )
+
+
+def unknown_address(request, rest: str = ""):
+    """Any other address under /api/: a problem, never the HTML 404 page."""
+    return problem_response(
+        request,
+        Problem(404, "not-found", _("Adressen finns inte i API:et. Se /api/v1/docs/.")),
     )
