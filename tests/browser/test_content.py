@@ -25,7 +25,9 @@ def test_help_page_from_the_footer_and_from_an_eservice(site, demo):
     page = site.page
     site.visit("/")
     with site.navigation():
-        page.get_by_role("contentinfo").get_by_role("link", name="Om e-tjänsterna").click()
+        page.get_by_role("contentinfo").get_by_role(
+            "link", name="Om e-tjänsterna", exact=True
+        ).click()
     assert site.url_path() == "/information/om-e-tjansterna/"
     expect(page).to_have_title("Om e-tjänsterna – Exempelby kommun")
     expect(page.get_by_role("heading", level=1)).to_have_text("Om e-tjänsterna")
