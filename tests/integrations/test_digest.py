@@ -52,3 +52,21 @@ def test_a_quiet_day_sends_nothing(mailbox, django_user_model):
     api_client("ByggR")
     call_command("send_integration_digest")
     assert mailbox.messages == []
+
+
+def test_each_eservice_contact_gets_the_part_about_their_eservice(mailbox):
+    bygglov = EServiceFactory(slug="bygglov", name="Bygglov", contact="bygg@exempelby.se")
+    EServiceFactory(slug="lampa", name="Felanmälan", contact="gata@exempelby.se")  # all well
+    EServiceFactory(slug="parkering", name="Parkering", contact="Ring 010-123 45 67")
+    client, _ = api_client("ByggR", eservices=[bygglov])
+    WebhookEndpoint.objects.create(client=client, url="https://byggr.example/hook")
+    owned_case(bygglov)
+    OutboxMessage.objects.update(state="failed", attempts=12)
+
+    assert send_failure_digest(now=timezone.now() + timedelta(days=2)) == 1  # no administrator
+    [mail] = mailbox.wait_for(1)
+    assert mail["To"] == "bygg@exempelby.se"
+    body = mail.get_body(("plain",)).get_content()
+    assert "e-tjänsten ”Bygglov”" in body and "ByggR" in body
+    assert "1 misslyckade händelser" in body
+    assert "står som kontakt" in body

@@ -1,7 +1,8 @@
-"""The daily digest to the administrators of integrations: per receiving
-system, how many webhook messages have failed (after every retry), how many
-are still being retried, and how many cases a required receiver has not
-confirmed after a day. Counts and names of systems only: no registration
+"""The daily digest to the administrators of integrations, and to each
+e-service's contact (when it is an e-mail address) about that e-service's
+cases: per receiving system, how many webhook messages have failed (after
+every retry), how many are still being retried, and how many cases a
+required receiver has not confirmed after a day. Counts and names of systems only: no registration
 numbers, no personal data (Open Forms sends a daily digest of failures too).
 Nothing is sent on a day with nothing to report."""
 
@@ -11,10 +12,13 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission as DjangoPermission
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from etjanst.cases.models import Case
+from etjanst.eservices.models import EService
 from etjanst.notifications.emails import send, site_link
 
 from .access import MANAGE_PERMISSION
@@ -34,18 +38,22 @@ class Line:
     link: str
 
 
-def digest_lines(*, now: datetime) -> list[Line]:
+def digest_lines(*, now: datetime, eservice: EService | None = None) -> list[Line]:
+    """One line per system with something to report; only about the cases
+    of `eservice` when given."""
     day_ago = now - timedelta(days=1)
     stuck_since = now - timedelta(hours=1)
+    about = Q(endpoints__outbox__case__eservice=eservice) if eservice else Q()
     clients = ApiClient.objects.filter(revoked_at__isnull=True).annotate(
         failed=Count(
             "endpoints__outbox",
-            filter=Q(endpoints__outbox__state=OutboxMessage.State.FAILED),
+            filter=about & Q(endpoints__outbox__state=OutboxMessage.State.FAILED),
             distinct=True,
         ),
         failed_today=Count(
             "endpoints__outbox",
-            filter=Q(
+            filter=about
+            & Q(
                 endpoints__outbox__state=OutboxMessage.State.FAILED,
                 endpoints__outbox__tries__at__gte=day_ago,
             ),
@@ -53,7 +61,8 @@ def digest_lines(*, now: datetime) -> list[Line]:
         ),
         retrying=Count(
             "endpoints__outbox",
-            filter=Q(
+            filter=about
+            & Q(
                 endpoints__outbox__state=OutboxMessage.State.PENDING,
                 endpoints__outbox__attempts__gt=0,
                 endpoints__outbox__created_at__lt=stuck_since,
@@ -63,15 +72,18 @@ def digest_lines(*, now: datetime) -> list[Line]:
     )
     lines = []
     for client in clients:
+        required = client.required_for.all()
+        if eservice:
+            required = required.filter(pk=eservice.pk)
         unconfirmed = (
             Case.objects.filter(
-                eservice__in=client.required_for.all(),
+                eservice__in=required,
                 purged_at__isnull=True,
                 received_at__lt=now - UNCONFIRMED_AFTER,
             )
             .filter(~Exists(Delivery.objects.filter(case=OuterRef("pk"), client=client)))
             .count()
-            if client.required_for.exists()
+            if required.exists()
             else 0
         )
         if client.failed or client.retrying or unconfirmed:
@@ -108,20 +120,36 @@ def administrators() -> list[str]:
     return sorted({user.email for user in users})
 
 
+def contact_address(eservice: EService) -> str | None:
+    """The e-service's contact when it is an e-mail address (it may also be
+    a phone number or a name)."""
+    contact = eservice.contact.strip()
+    try:
+        validate_email(contact)
+    except ValidationError:
+        return None
+    return contact
+
+
 def send_failure_digest(*, now: datetime | None = None) -> int:
-    """Send the digest to each administrator (one e-mail each); returns how
-    many were sent (0 on a quiet day)."""
+    """Send the digest to each administrator, and each e-service's own part
+    to its contact (one e-mail each); returns how many were sent (0 on a
+    quiet day)."""
     now = now or timezone.now()
     lines = digest_lines(now=now)
     if not lines:
         return 0
+    date, link = timezone.localdate(now), site_link("staff:integrations")
     recipients = administrators()
-    context = {
-        "lines": lines,
-        "date": timezone.localdate(now),
-        "link": site_link("staff:integrations"),
-    }
     for recipient in recipients:
-        send("integration_digest", recipient, context)
-    logger.info("Integration digest: %d systems, sent to %d", len(lines), len(recipients))
-    return len(recipients)
+        send("integration_digest", recipient, {"lines": lines, "date": date, "link": link})
+    sent = len(recipients)
+    for eservice in EService.objects.exclude(contact="").order_by("pk"):
+        address = contact_address(eservice)
+        own = digest_lines(now=now, eservice=eservice) if address else []
+        if own:
+            context = {"lines": own, "date": date, "link": link, "eservice": eservice}
+            send("integration_digest", address, context)
+            sent += 1
+    logger.info("Integration digest: %d systems, %d e-mails", len(lines), sent)
+    return sent
