@@ -1,6 +1,7 @@
 """Both guardians are parties: Mina ärenden, messages, the staff pages, the
 receipt PDF and the register extract show who has signed and when."""
 
+import json
 import uuid
 
 import pytest
@@ -126,7 +127,11 @@ def test_the_receipt_and_the_register_extract_show_the_signatures(signing_eservi
     assert "Signerad med BankID av Emma Berglund" in html
 
     olof = Resident.objects.get(personnummer=FIRST)
-    (row,) = gather(olof)["guardian_signatures"]
+    olofs = gather(olof)
+    # Emma's personnummer is her personal data: masked in Olof's extract.
+    assert OTHER not in json.dumps(olofs)
+    assert f"{OTHER[:8]}-XXXX" in json.dumps(olofs)
+    (row,) = olofs["guardian_signatures"]
     assert (row["guardian"], row["state"], row["email"]) == ("Emma Berglund", "Underskriven", "")
     emma = Resident.objects.create(personnummer=OTHER, given_name="Emma", surname="Berglund")
     data = gather(emma)

@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from etjanst.eid.personnummer import mask
+
 from .models import DataExtract, Resident
 
 Section = Callable[[Resident], Any]
@@ -52,8 +54,22 @@ def gather(owner: Resident) -> dict:
 
 
 def public_answers(answers: dict) -> dict:
-    """The answers as the person gave them (without the form's own marks)."""
-    return {k: v for k, v in answers.items() if not k.startswith("_")}
+    """The answers as the person gave them (without the form's own marks).
+    Other people named in an answer (a child's other guardians) are someone
+    else's personal data: their personnummer is masked."""
+    return {k: _others_masked(v) for k, v in answers.items() if not k.startswith("_")}
+
+
+def _others_masked(value):
+    if isinstance(value, dict) and isinstance(value.get("guardians"), list):
+        guardians = [
+            {**g, "personnummer": mask(str(g.get("personnummer", "")))}
+            if isinstance(g, dict)
+            else g
+            for g in value["guardians"]
+        ]
+        return {**value, "guardians": guardians}
+    return value
 
 
 def build(extract: DataExtract) -> DataExtract:
