@@ -33,6 +33,9 @@ def format_violations(url: str, violations: list[dict]) -> str:
 
 def axe_violations(page: Page) -> list[dict]:
     """Run axe-core on the page; return serious and critical violations."""
+    # A heading can be there before the stylesheets are (after a form post):
+    # measuring unstyled targets would report sizes the visitor never sees.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe === 'object'"):
         # add_script_tag would be an inline <script>, which the site's CSP
         # (script-src 'self') blocks; evaluate runs outside the page's CSP.
