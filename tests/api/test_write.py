@@ -6,12 +6,13 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from etjanst.cases.models import Case, CaseEvent, CaseNote, Message
 from etjanst.integrations.models import Delivery
 from tests.api.test_access import assert_problem, snapshot
 from tests.files import PNG_BYTES
-from tests.staff_accounts import staff_user
+from tests.staff_accounts import log_in_staff, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +192,20 @@ def test_a_10_mb_json_body_is_refused(world, platina):
     response = platina.post(url(case, "/notes"), {"body": "a" * 10 * 1024 * 1024})
     assert_problem(response, 413)
     assert snapshot(case) == before
+
+
+def test_the_history_names_the_system_that_wrote(world, platina, client):
+    """A status, an assignment and a note made through the API name the
+    client in the case's history, where a staff member's name would be."""
+    case = world["ks_case"]
+    kerstin = staff_user("kerstin", committee=world["ks"])
+    assert platina.post(url(case, "/status"), {"status": "handlaggs"}).status_code == 200
+    assert platina.put(url(case, "/assignee"), {"username": "kerstin"}).status_code == 200
+    assert platina.post(url(case, "/notes"), {"body": "Registrerat"}).status_code == 201
+    kinds = (CaseEvent.Kind.STATUS, CaseEvent.Kind.ASSIGNED, CaseEvent.Kind.NOTE)
+    events = case.events.filter(kind__in=kinds)
+    assert sorted(e.kind for e in events) == sorted(kinds)
+    assert {(e.system_name, e.staff_user) for e in events} == {("Platina", None)}
+    log_in_staff(client, kerstin)
+    page = client.get(reverse("staff:case", args=[case.pk])).content.decode()
+    assert page.count("(av systemet Platina)") == 3

@@ -108,6 +108,7 @@ def test_the_export_is_recorded_with_the_packages_checksum(world, tmp_path):
     assert list(export.cases.all()) == [world["closed"]]
     [event] = CaseEvent.objects.filter(case=world["closed"], kind=CaseEvent.Kind.EXPORTED)
     assert event.visible_to_resident is False
+    assert event.system_name == "Arkivarie Test" and event.staff_user is None
     [entry] = AccessLogEntry.objects.filter(case_id=world["closed"].pk)
     assert entry.kind == "export"
     assert package.sha256 in entry.detail

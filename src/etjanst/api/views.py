@@ -256,7 +256,7 @@ def set_status(request, case_id: int, payload: StatusIn):
         raise Problem(422, "unknown-status", _("E-tjänsten har ingen status med den koden."))
     try:
         changed = case_actions.transition_case(
-            case=case, to=to, expected_version=payload.expected_version
+            case=case, to=to, system_name=client.name, expected_version=payload.expected_version
         )
     except case_actions.ChangedMeanwhile as exc:
         raise Problem(409, "changed-meanwhile", str(exc)) from exc
@@ -327,7 +327,10 @@ def add_note(request, case_id: int, payload: NoteIn):
         body = payload.body.strip()
         # Signed with the system's name: the note has no staff author.
         note = case_actions.add_note(
-            case=case, staff_user=None, body=f"{body}\n\n– {client.name}" if body else ""
+            case=case,
+            staff_user=None,
+            system_name=client.name,
+            body=f"{body}\n\n– {client.name}" if body else "",
         )
     except case_actions.NoteInvalid as exc:
         raise Problem(422, "note-invalid", str(exc)) from exc
@@ -354,7 +357,11 @@ def assign(request, case_id: int, payload: AssigneeIn):
             )
     try:
         locked = case_actions.assign_case(
-            case=case, to=to, staff_user=None, expected_version=payload.expected_version
+            case=case,
+            to=to,
+            staff_user=None,
+            system_name=client.name,
+            expected_version=payload.expected_version,
         )
     except case_actions.ChangedMeanwhile as exc:
         raise Problem(409, "changed-meanwhile", str(exc)) from exc

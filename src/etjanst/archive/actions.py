@@ -45,7 +45,12 @@ def _record(*, package: Package, cases: list[Case], exported_by: str, client) ->
     export.cases.set(cases)
     detail = f"E-arkiv (SIP {package.package_id}) SHA-256 {package.sha256}"
     for case in cases:
-        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.EXPORTED, visible_to_resident=False)
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.EXPORTED,
+            system_name=client.name if client else exported_by,
+            visible_to_resident=False,
+        )
         record_system_access(
             system_id=client.pk if client else OPERATOR_ID,
             system_name=client.name if client else exported_by,

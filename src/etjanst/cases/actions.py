@@ -41,10 +41,16 @@ def _lock(case: Case, expected_version: int | None) -> Case:
 
 @transaction.atomic
 def transition_case(
-    *, case: Case, to: Status, staff_user=None, expected_version: int | None = None
+    *,
+    case: Case,
+    to: Status,
+    staff_user=None,
+    system_name: str = "",
+    expected_version: int | None = None,
 ) -> Case:
     """Move a case to another status, only along an allowed transition. The
-    one place the statuses' rules are enforced."""
+    one place the statuses' rules are enforced. `system_name` names who did
+    it when no staff member did (an API client)."""
     locked = _lock(case, expected_version)
     previous = locked.status
     if not locked.status.next_statuses.filter(pk=to.pk).exists():
@@ -57,14 +63,21 @@ def transition_case(
     locked.lock_version += 1
     locked.save(update_fields=["status", "status_changed_at", "lock_version"])
     CaseEvent.objects.create(
-        case=locked, kind=CaseEvent.Kind.STATUS, status=to, at=now, staff_user=staff_user
+        case=locked,
+        kind=CaseEvent.Kind.STATUS,
+        status=to,
+        at=now,
+        staff_user=staff_user,
+        system_name=system_name,
     )
     signals.status_changed.send(sender=Case, case=locked, status=to, previous=previous)
     return locked
 
 
 @transaction.atomic
-def assign_case(*, case: Case, to, staff_user, expected_version: int | None = None) -> Case:
+def assign_case(
+    *, case: Case, to, staff_user, system_name: str = "", expected_version: int | None = None
+) -> Case:
     """Give the case to an officer (or to nobody, with `to=None`)."""
     locked = _lock(case, expected_version)
     if to is not None and not may_handle(to, locked):
@@ -73,12 +86,16 @@ def assign_case(*, case: Case, to, staff_user, expected_version: int | None = No
     locked.lock_version += 1
     locked.save(update_fields=["assigned_to", "lock_version"])
     CaseEvent.objects.create(
-        case=locked, kind=CaseEvent.Kind.ASSIGNED, staff_user=staff_user, visible_to_resident=False
+        case=locked,
+        kind=CaseEvent.Kind.ASSIGNED,
+        staff_user=staff_user,
+        system_name=system_name,
+        visible_to_resident=False,
     )
     return locked
 
 
-def add_note(*, case: Case, staff_user, body: str) -> CaseNote:
+def add_note(*, case: Case, staff_user, body: str, system_name: str = "") -> CaseNote:
     """An internal note (never shown to the resident)."""
     body = (body or "").strip()
     if not body:
@@ -88,7 +105,11 @@ def add_note(*, case: Case, staff_user, body: str) -> CaseNote:
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, author=staff_user, body=body)
         CaseEvent.objects.create(
-            case=case, kind=CaseEvent.Kind.NOTE, staff_user=staff_user, visible_to_resident=False
+            case=case,
+            kind=CaseEvent.Kind.NOTE,
+            staff_user=staff_user,
+            system_name=system_name,
+            visible_to_resident=False,
         )
     return note
 

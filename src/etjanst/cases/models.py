@@ -301,6 +301,9 @@ class CaseEvent(models.Model):
         blank=True,
         verbose_name=_("personal"),
     )
+    # Who did it when no staff member did: an API client's name, or the
+    # operator of a command ("admin (manage.py export_archive)").
+    system_name = models.CharField(_("utfört av systemet"), max_length=300, blank=True)
     visible_to_resident = models.BooleanField(default=True, verbose_name=_("syns för invånaren"))
 
     class Meta:
