@@ -137,3 +137,36 @@ def test_the_receipt_and_the_register_extract_show_the_signatures(signing_eservi
     data = gather(emma)
     assert data["guardian_signatures"][0]["case"] == case.registration_number
     assert case.registration_number in [c["registration_number"] for c in data["cases"]]
+
+
+def test_each_guardian_sees_who_wrote_each_message(client, signing_eservice):
+    """One thread for both guardians: each reads their own messages as
+    "Från dig" and the other's under the other's name; staff see both names."""
+    case = send_directly(signing_eservice)
+    sign_as_emma(case)
+    Resident.objects.create(personnummer=OTHER, given_name="Emma", surname="Berglund")
+    meta = '<p class="meta">'
+
+    def write(person, body):
+        log_in(client, person)
+        page = client.get(reverse("portal:my_case", args=[case.pk])).content.decode()
+        key = page.split('name="client_key" value="')[1].split('"')[0]
+        response = client.post(
+            reverse("portal:my_case", args=[case.pk]), {"body": body, "client_key": key}
+        )
+        assert response.status_code == 302
+
+    def metas(page):
+        return [chunk.split(" ·")[0] for chunk in page.split(meta)[1:]]
+
+    write(OLOF, "Från pappa")
+    write(EMMA, "Från mamma")
+    assert [m.from_party_id is not None for m in case.messages.order_by("pk")] == [False, True]
+    page = client.get(reverse("portal:my_case", args=[case.pk])).content.decode()
+    assert metas(page) == ["Från Olof Åberg", "Från dig"]
+    log_in(client, OLOF)
+    page = client.get(reverse("portal:my_case", args=[case.pk])).content.decode()
+    assert metas(page) == ["Från dig", "Från Emma Berglund"]
+    log_in_staff(client, staff_user("siv", committee=signing_eservice.committee))
+    page = client.get(reverse("staff:case", args=[case.pk])).content.decode()
+    assert metas(page) == ["Från Olof Åberg", "Från Emma Berglund"]

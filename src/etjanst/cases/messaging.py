@@ -14,7 +14,7 @@ from etjanst.eservices.formschema import Question
 from etjanst.eservices.questions import AnswerError
 
 from . import signals
-from .models import Attachment, Case, CaseEvent, Message
+from .models import Attachment, Case, CaseEvent, CaseParty, Message
 
 MAX_LENGTH = 10_000
 # The rules of an e-service's file question, with room for a few files.
@@ -43,9 +43,11 @@ def send_message(
     client_key: uuid.UUID,
     files: list[UploadedFile] = (),
     staff_user=None,
+    resident=None,
 ) -> Message:
     """Write a message in the case's thread. The same client key always gives
-    the same message, so a double click never sends two."""
+    the same message, so a double click never sends two. `resident` is who
+    writes from Mina sidor: the owner or a party to the case."""
     existing = Message.objects.filter(client_key=client_key).first()
     if existing is not None:
         if existing.case_id != case.pk:
@@ -78,7 +80,8 @@ def send_message(
     if errors:
         raise MessageInvalid(errors)
     try:
-        message = _write(case, body, from_staff, client_key, uploads, staff_user)
+        party = None if from_staff else _party(case, resident)
+        message = _write(case, body, from_staff, client_key, uploads, staff_user, party)
     except IntegrityError:  # the same key won a race
         message = Message.objects.filter(client_key=client_key, case=case).first()
         if message is None:
@@ -87,12 +90,46 @@ def send_message(
 
 
 @transaction.atomic
-def _write(case, body, from_staff, client_key, uploads, staff_user) -> Message:
+def _party(case: Case, resident) -> CaseParty | None:
+    """The party writing, when the resident is not the case's owner."""
+    if resident is None or resident.pk == case.owner_id or not resident.personnummer:
+        return None
+    return case.parties.filter(personnummer=resident.personnummer).first()
+
+
+def thread(case: Case, *, resident=None) -> list[Message]:
+    """The case's messages, oldest first, each with `mine` (written by
+    `resident`, who reads it on Mina sidor) and `author_name`: who of the
+    residents wrote it, where the case has more than one (the guardians of
+    a child), else empty."""
+    messages = list(
+        case.messages.select_related("staff_user", "from_party").prefetch_related("attachments")
+    )
+    parties = case.parties.exists()
+    owner = case.owner
+    reader_party = _party(case, resident)
+    for message in messages:
+        if message.from_staff:
+            message.mine, message.author_name = False, ""
+            continue
+        if message.from_party_id:
+            message.mine = reader_party is not None and message.from_party_id == reader_party.pk
+            message.author_name = message.from_party.name
+        else:
+            message.mine = resident is not None and resident.pk == case.owner_id
+            message.author_name = (
+                f"{owner.given_name} {owner.surname}".strip() if owner and parties else ""
+            )
+    return messages
+
+
+def _write(case, body, from_staff, client_key, uploads, staff_user, party=None) -> Message:
     from . import tasks
 
     message = Message.objects.create(
         case=case,
         from_staff=from_staff,
+        from_party=party,
         staff_user=staff_user,
         body=body,
         client_key=client_key,

@@ -360,6 +360,16 @@ class Message(models.Model):
         blank=True,
         verbose_name=_("personal"),
     )
+    # A resident's message written by a party to the case (the other
+    # guardian) rather than its owner; empty for the owner's and staff's.
+    from_party = models.ForeignKey(
+        "CaseParty",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skrivet av part i ärendet"),
+    )
     body = models.TextField(_("meddelande"))
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("skickat"))
     read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("läst"))

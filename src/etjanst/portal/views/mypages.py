@@ -131,13 +131,14 @@ def case_detail(request, case_id: int):
                 from_staff=False,
                 client_key=_client_key(request),
                 files=request.FILES.getlist("files"),
+                resident=request.resident,
             )
         except messaging.MessageInvalid as exc:
             errors = exc.errors
         else:
             messages.success(request, _("Ditt meddelande är skickat."))
             return redirect(f"{reverse('portal:my_case', args=[case.pk])}#meddelanden")
-    thread = list(case.messages.prefetch_related("attachments"))
+    thread = messaging.thread(case, resident=request.resident)
     messaging.mark_read(case=case, by_staff=False)
     history = case.events.filter(
         visible_to_resident=True,

@@ -199,7 +199,7 @@ def case_detail(request, case_id: int, *, errors=None, status=200):
             "next_statuses": case.status.next_statuses.order_by("order"),
             "officers": officers_for(case) if handles else [],
             "notes": case.notes.select_related("author"),
-            "thread": case.messages.select_related("staff_user").prefetch_related("attachments"),
+            "thread": messaging.thread(case),
             "events": case.events.select_related("status", "staff_user"),
             "accesses": AccessLogEntry.objects.filter(case_id=case.pk).order_by("-pk")[:50],
             "errors": errors or {},
