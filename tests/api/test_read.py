@@ -49,6 +49,24 @@ def test_the_list_shows_no_personal_data_and_writes_no_log(world, platina):
     assert AccessLogEntry.objects.count() == 0
 
 
+def test_each_list_item_is_the_case_it_links_to(world, platina):
+    """The list is built from a few columns (not the whole case): each item
+    still says what the case itself says, and links to it."""
+    from tests.mypages import owned_case
+
+    for n in range(12):
+        owned_case(world["lampa"], answers={"rubrik": f"Lampa {n}", "typ": "lampa"})
+    items = platina.get("/api/v1/eservices/felanmalan/cases?limit=10").json()["items"]
+    assert len(items) == 10
+    for item in items:
+        assert item["url"] == f"/api/v1/cases/{item['id']}"
+        case = platina.get(item["url"]).json()
+        for key in ("registration_number", "received_at", "status_changed_at"):
+            assert item[key] == case[key], key
+        assert item["eservice"] == case["eservice"]["slug"] == "felanmalan"
+        assert item["status"] == case["status"]
+
+
 def test_attachments_come_with_their_sha256_and_download_logged(world, platina):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

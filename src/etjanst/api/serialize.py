@@ -21,7 +21,30 @@ def case_url(case_id: int) -> str:
     return reverse("api-v1:get_case", kwargs={"case_id": case_id})
 
 
-def case_summary(case: Case) -> dict:
+#: The columns `case_summary` reads (for `.only()` on long lists).
+SUMMARY_FIELDS = (
+    "registration_number",
+    "eservice",
+    "received_at",
+    "status__code",
+    "status__name",
+    "status__resident_name",
+    "status__kind",
+    "status_changed_at",
+    "purged_at",
+)
+
+
+def case_summaries(cases: list[Case]) -> list[dict]:
+    """`case_summary` for a page of cases, with one reverse() for the page
+    instead of one a row (a reverse costs about as much as the rest of a
+    row): the URL is the pattern's with the id put in its place."""
+    marker = "987654321"
+    head, tail = case_url(int(marker)).split(marker)
+    return [case_summary(case, url=f"{head}{case.pk}{tail}") for case in cases]
+
+
+def case_summary(case: Case, *, url: str | None = None) -> dict:
     return {
         "id": case.pk,
         "registration_number": case.registration_number,
@@ -30,7 +53,7 @@ def case_summary(case: Case) -> dict:
         "status": status_dict(case.status),
         "status_changed_at": case.status_changed_at,
         "purged": case.purged_at is not None,
-        "url": case_url(case.pk),
+        "url": url or case_url(case.pk),
     }
 
 

@@ -44,7 +44,7 @@ from .schemas import (
     StatusChangedOut,
     StatusIn,
 )
-from .serialize import case_detail, case_summary, case_url, status_dict
+from .serialize import SUMMARY_FIELDS, case_detail, case_summaries, case_url, status_dict
 
 router = Router()
 
@@ -129,11 +129,15 @@ def list_cases(request, slug: str, filters: Query[CaseFilters]):
             Exists(CaseEvent.objects.filter(case=OuterRef("pk"), at__gte=filters.updated_since))
         )
     with cursors.stable_reads(Case._meta.db_table):
-        page = list(cases.select_related("eservice", "status").order_by("pk")[:limit])
+        # Only what a summary shows: not the answers (a JSON document to
+        # parse per row), and the e-service is the one asked for.
+        page = list(cases.select_related("status").only(*SUMMARY_FIELDS).order_by("pk")[:limit])
     next_cursor = None
     if len(page) == limit:
         next_cursor = cursors.make(kind="cases", eservice_id=eservice.pk, last_id=page[-1].pk)
-    return {"items": [case_summary(c) for c in page], "next_cursor": next_cursor}
+    for case in page:
+        case.eservice = eservice
+    return {"items": case_summaries(page), "next_cursor": next_cursor}
 
 
 @router.get(
