@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from etjanst.eservices import builder, formedit
+from etjanst.people.access import may_build
 
-from .base import add_errors, builder_required, eservice_for
+from ..access import staff_view
+from .base import add_errors, eservice_for
 
 
 class LongSelect(forms.Select):
@@ -52,7 +54,7 @@ class StepForm(forms.Form):
             field.widget.attrs.setdefault("class", "input")
 
 
-@builder_required
+@staff_view(may_build)
 def step(request, eservice_id: int, step_id: str = ""):
     eservice = eservice_for(request, eservice_id)
     form_json, token = builder.working_form(eservice)
