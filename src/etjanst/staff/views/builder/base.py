@@ -43,3 +43,20 @@ def add_errors(form: forms.Form, exc: builder.BuilderError) -> None:
         form.add_error(name if name in form.fields else None, message)
     if not exc.fields:
         form.add_error(None, exc.message)
+
+
+def saved_to_draft(request, form: forms.Form, eservice: EService, change) -> bool:
+    """Run `change` on the draft under the page's token. A refusal (a
+    field's problem, or another administrator saved first) is shown on
+    `form`; True when the draft was changed."""
+    try:
+        builder.edit_draft(
+            eservice=eservice,
+            actor=request.user,
+            token=request.POST.get("token", ""),
+            change=change,
+        )
+    except builder.BuilderError as exc:  # StaleDraft too: its message, at the top
+        add_errors(form, exc)
+        return False
+    return True

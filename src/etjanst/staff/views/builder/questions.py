@@ -16,7 +16,7 @@ from etjanst.people.access import may_build
 from etjanst.prefill.registry import prefill_sources
 
 from ..access import staff_view
-from .base import add_errors, eservice_for
+from .base import eservice_for, saved_to_draft
 from .steps import LongSelect
 
 FIELD_LABELS = {
@@ -271,18 +271,7 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
             made["id"] = question_id
             return formedit.update_question(current, question_id, question)
 
-        try:
-            builder.edit_draft(
-                eservice=eservice,
-                actor=request.user,
-                token=request.POST.get("token", ""),
-                change=run,
-            )
-        except builder.StaleDraft as exc:
-            form.add_error(None, exc.message)
-        except builder.BuilderError as exc:
-            add_errors(form, exc)
-        else:
+        if saved_to_draft(request, form, eservice, run):
             messages.success(request, _("Frågan sparades."))
             return redirect(
                 reverse("staff:builder_eservice", args=[eservice.pk])

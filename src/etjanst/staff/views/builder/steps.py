@@ -14,7 +14,7 @@ from etjanst.eservices import builder, formedit
 from etjanst.people.access import may_build
 
 from ..access import staff_view
-from .base import add_errors, eservice_for
+from .base import eservice_for, saved_to_draft
 
 
 class LongSelect(forms.Select):
@@ -96,18 +96,7 @@ def step(request, eservice_id: int, step_id: str = ""):
             made["id"], summary = formedit.add_step(current, fields)
             return summary
 
-        try:
-            builder.edit_draft(
-                eservice=eservice,
-                actor=request.user,
-                token=request.POST.get("token", ""),
-                change=run,
-            )
-        except builder.StaleDraft as exc:
-            form.add_error(None, exc.message)
-        except builder.BuilderError as exc:
-            add_errors(form, exc)
-        else:
+        if saved_to_draft(request, form, eservice, run):
             focus = f"step-{step_id or made['id']}-{'heading' if step_id else 'add'}"
             return redirect(
                 reverse("staff:builder_eservice", args=[eservice.pk]) + f"?fokus={focus}"
