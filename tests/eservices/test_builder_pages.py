@@ -149,6 +149,32 @@ def test_a_stale_page_gets_a_message_not_a_lost_update(manager_client, eservice,
     assert form["steps"][0]["questions"][1]["label"] == "Rubrik"
 
 
+def test_a_stale_step_page_gets_a_message_not_a_lost_update(manager_client, eservice, manager):
+    stale = token(eservice)
+    builder.edit_draft(
+        eservice=eservice,
+        actor=manager,
+        token=stale,
+        change=lambda f: formedit.move_question(f, "epost", -1),
+    )
+    url = reverse("staff:builder_step", args=[eservice.pk, "arende"])
+    response = manager_client.post(url, {"title": "Ny rubrik", "token": stale})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Någon annan har ändrat utkastet" in page
+    assert f'name="token" value="{stale}"' in page  # the page keeps its own token
+    assert builder.draft_of(eservice).form["steps"][0]["title"] != "Ny rubrik"
+
+
+def test_a_step_without_a_title_is_shown_at_the_field(manager_client, eservice):
+    url = reverse("staff:builder_add_step", args=[eservice.pk])
+    response = manager_client.post(url, {"title": "", "token": token(eservice)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_title_error"' in page and "Skriv en rubrik för steget." in page
+    assert builder.draft_of(eservice) is None
+
+
 def test_a_huge_post_is_refused_without_a_server_error(manager_client, eservice):
     url = reverse("staff:builder_question", args=[eservice.pk, "rubrik"])
     response = manager_client.post(url, {"label": "x" * 5_000_000, "token": token(eservice)})

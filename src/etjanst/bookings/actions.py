@@ -5,7 +5,10 @@ transaction each; e-mails are queued on commit.
 A place in a slot is taken with a conditional UPDATE
 (`booked < capacity AND NOT blocked`) and a check constraint backs it up:
 two residents can never get the last place, whatever the number of web
-processes."""
+processes. So a booking's row lock is on the booking only (`of=("self",)`),
+never on the slot or resource it joins: on PostgreSQL that would make
+everyone booking the same time, or changing a booking of the same
+resource, wait for one resident's transaction."""
 
 import datetime
 import logging
@@ -111,7 +114,7 @@ def hold_slot(
     now = timezone.now()
     expires = now + datetime.timedelta(minutes=minutes)
     current = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .select_related("slot")
         .filter(hold_key=hold_key, resource=resource, status=BookingStatus.HELD)
         .first()
@@ -158,7 +161,7 @@ def confirm(
     free; otherwise SlotTaken and the whole submission rolls back."""
     now = timezone.now()
     booking = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(
             hold_key=hold_key,
             resource=resource,
@@ -209,7 +212,11 @@ def book_slot(
 
 
 def _locked(booking: Booking) -> Booking:
-    return Booking.objects.select_for_update().select_related("slot", "resource").get(pk=booking.pk)
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("slot", "resource")
+        .get(pk=booking.pk)
+    )
 
 
 @transaction.atomic

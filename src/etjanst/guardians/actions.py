@@ -153,8 +153,12 @@ def submission_key(signature: GuardianSignature) -> str:
 
 def _locked(signature_id: int, personnummer: str) -> GuardianSignature:
     """The request under a row lock, checked against who asks and its state."""
+    # of=("self",): lock the request only, not the case it joins (else an
+    # officer changing the case waits for a guardian on PostgreSQL). Two
+    # guardians of one case still take turns: `sign` locks the case
+    # (`_renew_receipt`) before it counts who is still waiting.
     signature = (
-        GuardianSignature.objects.select_for_update()
+        GuardianSignature.objects.select_for_update(of=("self",))
         .select_related("case")
         .filter(pk=signature_id)
         .first()
@@ -205,6 +209,8 @@ def sign(*, signature_id: int, person, signed: dict) -> GuardianSignature:
     now = timezone.now()
     signature.state, signature.decided_at, signature.signature = SignatureState.SIGNED, now, signed
     signature.save(update_fields=["state", "decided_at", "signature"])
+    # This locks the case row until the commit: a second guardian signing
+    # at once waits here, then counts this signature as given below.
     _renew_receipt(signature.case)
     if not GuardianSignature.objects.filter(case=signature.case).waiting().exists():
         _hand_over(signature.case, CaseEvent.Kind.GUARDIANS_SIGNED, now)
@@ -213,8 +219,14 @@ def sign(*, signature_id: int, person, signed: dict) -> GuardianSignature:
 
 def _renew_receipt(case: Case) -> None:
     """The receipt PDF shows every signature: the one made before this one
-    is replaced (after the commit)."""
-    old = Case.objects.filter(pk=case.pk).values_list("receipt_pdf", flat=True).first()
+    is replaced (after the commit). Locks the case row: two guardians
+    signing at once take turns from here (see `sign`)."""
+    old = (
+        Case.objects.select_for_update()
+        .filter(pk=case.pk)
+        .values_list("receipt_pdf", flat=True)
+        .first()
+    )
     Case.objects.filter(pk=case.pk).update(receipt_pdf="")
     case_id = case.pk
 

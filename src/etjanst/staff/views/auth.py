@@ -3,7 +3,6 @@
 
 import base64
 import time
-from functools import wraps
 from urllib.parse import urlencode
 
 import segno
@@ -24,22 +23,6 @@ from etjanst.people.models import StaffLogin
 
 PENDING_KEY = "etjanst_staff_pending"
 PENDING_SECONDS = 300
-
-
-def staff_required(view):
-    """A logged-in staff member who gave a one-time code."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_authenticated and user.is_verified() and is_staff_member(user)):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('staff:login')}?{query}")
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    return wrapper
 
 
 def _next(request, user=None) -> str:

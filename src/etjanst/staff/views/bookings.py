@@ -15,8 +15,9 @@ from etjanst.bookings import actions
 from etjanst.bookings.constants import BookingStatus
 from etjanst.bookings.models import Booking, Resource
 from etjanst.bookings.schedule import by_day, free_slots, local_zone, parse_slot_value
+from etjanst.people.access import is_staff_member
 
-from .auth import staff_required
+from .access import staff_view
 
 
 def _resource(request, resource_id: int) -> Resource:
@@ -36,13 +37,13 @@ def _first_day(request) -> tuple[datetime.date, int]:
     return today - datetime.timedelta(days=today.weekday()), 7
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def resource_list(request):
     resources = Resource.objects.managed_by(request.user).select_related("committee")
     return render(request, "staff/bookings/resources.html", {"resources": resources})
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def schedule(request, resource_id: int):
     resource = _resource(request, resource_id)
     first, days = _first_day(request)
@@ -88,7 +89,7 @@ def schedule(request, resource_id: int):
     )
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def block(request, resource_id: int):
     resource = _resource(request, resource_id)
     back = request.POST.get("tillbaka", "")
@@ -116,7 +117,7 @@ def block(request, resource_id: int):
     return redirect(url)
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def cancel(request, booking_id: int):
     booking = get_object_or_404(
         Booking.objects.for_resource_staff(request.user).select_related("slot", "resource"),

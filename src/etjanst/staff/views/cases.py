@@ -24,11 +24,17 @@ from etjanst.cases.models import Case, Status
 from etjanst.eid import personnummer as pnr
 from etjanst.eservices.models import EService
 from etjanst.eservices.presentation import labelled_answers, summarise
-from etjanst.people.access import accesses, case_scope, may_handle, officers_for
+from etjanst.people.access import (
+    accesses,
+    case_scope,
+    is_staff_member,
+    may_handle,
+    officers_for,
+)
 from etjanst.people.models import HANDLES_CASES, StaffAccess
 from etjanst.retention.actions import set_legal_hold
 
-from .auth import staff_required
+from .access import staff_view
 
 PAGE_SIZE = 50
 SEARCH_KEY = "etjanst_staff_search"
@@ -42,7 +48,7 @@ TABS = [
 ]
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def inbox(request, tab: str = "nya"):
     user = request.user
     cases = Case.objects.visible_to_staff(user).select_related("eservice", "status", "assigned_to")
@@ -145,7 +151,7 @@ def _officers(user):
     )
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def search(request):
     """The search text is POSTed and kept in the session: a personnummer
     never appears in an address or a server log."""
@@ -180,7 +186,7 @@ def _version(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def case_detail(request, case_id: int, *, errors=None, status=200):
     case = _case(request, case_id)
     role = actions.open_case(case=case, staff_user=request.user)
@@ -215,7 +221,7 @@ def _back(case):
     return redirect("staff:case", case_id=case.pk)
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def change_status(request, case_id: int):
     case = _handling(request, case_id)
     to = case.status.next_statuses.filter(pk=request.POST.get("status") or 0).first()
@@ -233,7 +239,7 @@ def change_status(request, case_id: int):
     return _back(case)
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def assign(request, case_id: int):
     case = _handling(request, case_id)
     choice = request.POST.get("officer", "")
@@ -262,7 +268,7 @@ def assign(request, case_id: int):
     return _back(case)
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def add_note(request, case_id: int):
     case = _handling(request, case_id)
     try:
@@ -273,7 +279,7 @@ def add_note(request, case_id: int):
     return redirect(f"{reverse('staff:case', args=[case.pk])}#anteckningar")
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def send_message(request, case_id: int):
     case = _handling(request, case_id)
     try:
@@ -296,7 +302,7 @@ def send_message(request, case_id: int):
     return redirect(f"{reverse('staff:case', args=[case.pk])}#meddelanden")
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def legal_hold(request, case_id: int):
     """Stop or allow the purge of a case (officers and registrars)."""
     case = _case(request, case_id)
@@ -315,7 +321,7 @@ def legal_hold(request, case_id: int):
     return _back(case)
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def purge_preview(request):
     """What will be purged in the coming 30 days, in the user's scope."""
     from django.utils import timezone
@@ -333,7 +339,7 @@ def purge_preview(request):
     )
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def attachment(request, case_id: int, attachment_id: uuid.UUID):
     case = _case(request, case_id)
     file = case.attachments.filter(pk=attachment_id).first()
@@ -343,14 +349,14 @@ def attachment(request, case_id: int, attachment_id: uuid.UUID):
     return attachment_response(file)
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def export_pdf(request, case_id: int):
     case = _case(request, case_id)
     actions.export_case(case=case, staff_user=request.user, what="PDF")
     return receipt_pdf_response(case)
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def export_json(request, case_id: int):
     case = _case(request, case_id)
     actions.export_case(case=case, staff_user=request.user, what="JSON")

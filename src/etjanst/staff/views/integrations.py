@@ -5,12 +5,9 @@ secret is shown once, on the page that answers the POST (never stored in
 clear, never in a URL), with `Cache-Control: no-store`."""
 
 from datetime import datetime, time, timedelta
-from functools import wraps
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +24,8 @@ from etjanst.integrations.access import may_manage_integrations
 from etjanst.integrations.constants import EVENT_LABELS, Permission
 from etjanst.integrations.models import ApiClient, OutboxMessage, WebhookEndpoint
 from etjanst.organisation.models import Committee
-from etjanst.people.access import may_use_staff_login
+
+from .access import staff_view
 
 PAGE_SIZE = 50
 STATES = {
@@ -35,25 +33,6 @@ STATES = {
     "vantar": OutboxMessage.State.PENDING,
     "levererade": OutboxMessage.State.DELIVERED,
 }
-
-
-def integrations_required(view):
-    """A logged-in staff member who gave a one-time code and manages
-    integrations (others: 403)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_authenticated and user.is_verified() and may_use_staff_login(user)):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('staff:login')}?{query}")
-        if not may_manage_integrations(user):
-            raise PermissionDenied
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    return wrapper
 
 
 class _Styled(forms.Form):
@@ -180,7 +159,7 @@ def _end_of(day) -> datetime | None:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-@integrations_required
+@staff_view(may_manage_integrations)
 def client_list(request):
     return render(
         request,
@@ -189,7 +168,7 @@ def client_list(request):
     )
 
 
-@integrations_required
+@staff_view(may_manage_integrations)
 def client_create(request):
     form = NewClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -217,7 +196,7 @@ def client_create(request):
     )
 
 
-@integrations_required
+@staff_view(may_manage_integrations)
 def client_detail(request, client_id: int):
     client = _client(client_id)
     form = ClientForm(
@@ -291,7 +270,7 @@ def client_detail(request, client_id: int):
 
 
 @require_POST
-@integrations_required
+@staff_view(may_manage_integrations)
 def client_rotate(request, client_id: int):
     client = _client(client_id)
     overlap = timedelta(days=7) if request.POST.get("overlap") != "0" else timedelta(0)
@@ -303,7 +282,7 @@ def client_rotate(request, client_id: int):
     return _shown_once(request, client, token=token)
 
 
-@integrations_required
+@staff_view(may_manage_integrations)
 def client_revoke(request, client_id: int):
     client = _client(client_id)
     if request.method == "POST":
@@ -316,7 +295,7 @@ def client_revoke(request, client_id: int):
 
 
 @require_POST
-@integrations_required
+@staff_view(may_manage_integrations)
 def endpoint_add(request, client_id: int):
     client = _client(client_id)
     form = EndpointForm(request.POST)
@@ -341,7 +320,7 @@ def endpoint_add(request, client_id: int):
 
 
 @require_POST
-@integrations_required
+@staff_view(may_manage_integrations)
 def endpoint_change(request, client_id: int, endpoint_id: int):
     client = _client(client_id)
     endpoint = _endpoint(client, endpoint_id)
@@ -360,7 +339,7 @@ def endpoint_change(request, client_id: int, endpoint_id: int):
 
 
 @require_POST
-@integrations_required
+@staff_view(may_manage_integrations)
 def endpoint_rotate(request, client_id: int, endpoint_id: int):
     client = _client(client_id)
     endpoint = _endpoint(client, endpoint_id)
@@ -370,7 +349,7 @@ def endpoint_rotate(request, client_id: int, endpoint_id: int):
 
 
 @require_POST
-@integrations_required
+@staff_view(may_manage_integrations)
 def message_resend(request, client_id: int, message_id: int):
     client = _client(client_id)
     message = get_object_or_404(OutboxMessage, pk=message_id, endpoint__client=client)
@@ -380,7 +359,7 @@ def message_resend(request, client_id: int, message_id: int):
 
 
 @require_POST
-@integrations_required
+@staff_view(may_manage_integrations)
 def resend_failed(request, client_id: int):
     client = _client(client_id)
     count = actions.resend_failed(client=client)
@@ -417,7 +396,7 @@ REPORT_STATES = {
 }
 
 
-@integrations_required
+@staff_view(may_manage_integrations)
 def report(request, client_id: int):
     """The reconciliation report for a period: counts per state here, every
     case as CSV or JSON to download."""

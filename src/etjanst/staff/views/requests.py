@@ -20,9 +20,9 @@ from etjanst.diarium.models import DocumentRequest, RequestStatus
 from etjanst.diarium.queries import named_cases
 from etjanst.diarium.redaction import Review, grounds_in_use, review_items
 from etjanst.diarium.workdays import is_overdue, working_days_waited
-from etjanst.people.access import role_for
+from etjanst.people.access import is_staff_member, role_for
 
-from .auth import staff_required
+from .access import staff_view
 
 PAGE_SIZE = 50
 
@@ -41,7 +41,7 @@ def _clock(item: DocumentRequest) -> dict:
     }
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def request_list(request):
     closed = request.GET.get("visa") == "avslutade"
     requests = DocumentRequest.objects.visible_to_staff(request.user).select_related("committee")
@@ -61,7 +61,7 @@ def request_list(request):
     )
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def request_detail(request, request_id: int):
     item = _request(request, request_id)
     visible = Case.objects.visible_to_staff(request.user).select_related("eservice")
@@ -84,7 +84,7 @@ def request_detail(request, request_id: int):
     )
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def review(request, request_id: int, case_id: int):
     item = _request(request, request_id)
     case = get_object_or_404(
@@ -135,7 +135,7 @@ def review(request, request_id: int, case_id: int):
     )
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def release_pdf(request, request_id: int, release_id: int, kind: str):
     item = _request(request, request_id)
     release = get_object_or_404(item.releases, pk=release_id)
@@ -150,7 +150,7 @@ def release_pdf(request, request_id: int, release_id: int, kind: str):
     return response
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 @require_POST
 def close(request, request_id: int):
     item = _request(request, request_id)

@@ -11,11 +11,12 @@ from etjanst.diarium import actions
 from etjanst.diarium.constants import SECRECY_GROUNDS
 from etjanst.diarium.models import SecrecyMarking
 from etjanst.eservices.presentation import summarise
+from etjanst.people.access import is_staff_member
 
-from .auth import staff_required
+from .access import staff_view
 
 
-@staff_required
+@staff_view(logged_in=is_staff_member)
 def case_secrecy(request, case_id: int):
     case = get_object_or_404(
         Case.objects.visible_to_staff(request.user).select_related("eservice", "version"),

@@ -5,45 +5,24 @@ asks, ask `statistics.report` and render, or give one figure as CSV."""
 
 import csv
 import datetime
-from functools import wraps
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from etjanst.eservices.models import EServiceVersion
-from etjanst.people.access import may_use_staff_login
 from etjanst.statistics import access, report
 from etjanst.statistics.actions import options_for, set_options
 from etjanst.statistics.figures import PER, Period
 
+from .access import staff_view
+
 MAX_DAYS = {"dag": 366, "vecka": 3 * 366, "manad": 10 * 366}
-
-
-def statistics_required(view):
-    """A logged-in staff member (with the one-time code) who may see some
-    statistics; case officers and registrars without such a role get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_authenticated and user.is_verified() and may_use_staff_login(user)):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('staff:login')}?{query}")
-        if not access.may_use_statistics(user):
-            raise PermissionDenied
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    return wrapper
 
 
 class PeriodForm(forms.Form):
@@ -141,7 +120,7 @@ def _csv(figure, period) -> HttpResponse:
     return response
 
 
-@statistics_required
+@staff_view(access.may_use_statistics)
 def index(request):
     user = request.user
     return render(
@@ -155,7 +134,7 @@ def index(request):
     )
 
 
-@statistics_required
+@staff_view(access.may_use_statistics)
 def eservice(request, eservice_id: int):
     found = get_object_or_404(access.eservices_for(request.user), pk=eservice_id)
     options = options_for(found)
@@ -185,14 +164,14 @@ def eservice(request, eservice_id: int):
     )
 
 
-@statistics_required
+@staff_view(access.may_use_statistics)
 def committee(request, committee_id: int):
     found = get_object_or_404(access.committees_for(request.user), pk=committee_id)
     eservices = list(access.eservices_for(request.user).filter(committee=found))
     return _page(request, title=found.name, eservices=eservices, single=False)
 
 
-@statistics_required
+@staff_view(access.may_use_statistics)
 def municipality(request):
     if not access.may_see_municipality(request.user):
         raise PermissionDenied

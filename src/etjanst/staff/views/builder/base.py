@@ -1,38 +1,15 @@
-"""What every builder page shares: the staff login and the builder role
-(`builder_required`), the e-services the user may build (404 otherwise), the
-committees they may use, and the action's errors shown at their fields."""
-
-from functools import wraps
-from urllib.parse import urlencode
+"""What every builder page shares: the e-services the user may build (404
+otherwise), the committees they may use, and the action's errors shown at
+their fields. The door (staff login and `people.access.may_build`) is
+`staff_view(may_build)` on each page."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 
 from etjanst.eservices import builder
 from etjanst.eservices.models import EService
 from etjanst.organisation.models import Committee
-from etjanst.people.access import builder_scope, may_build, may_use_staff_login
-
-
-def builder_required(view):
-    """A logged-in staff member who gave a one-time code and builds
-    e-services (case staff who do not build: 403)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_authenticated and user.is_verified() and may_use_staff_login(user)):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('staff:login')}?{query}")
-        if not may_build(user):
-            raise PermissionDenied
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    return wrapper
+from etjanst.people.access import builder_scope
 
 
 def eservice_for(request, eservice_id: int) -> EService:
@@ -66,3 +43,20 @@ def add_errors(form: forms.Form, exc: builder.BuilderError) -> None:
         form.add_error(name if name in form.fields else None, message)
     if not exc.fields:
         form.add_error(None, exc.message)
+
+
+def saved_to_draft(request, form: forms.Form, eservice: EService, change) -> bool:
+    """Run `change` on the draft under the page's token. A refusal (a
+    field's problem, or another administrator saved first) is shown on
+    `form`; True when the draft was changed."""
+    try:
+        builder.edit_draft(
+            eservice=eservice,
+            actor=request.user,
+            token=request.POST.get("token", ""),
+            change=change,
+        )
+    except builder.BuilderError as exc:  # StaleDraft too: its message, at the top
+        add_errors(form, exc)
+        return False
+    return True

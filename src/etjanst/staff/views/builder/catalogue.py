@@ -7,8 +7,9 @@ from django.utils import timezone
 from etjanst.cases.models import Case, StatusKind
 from etjanst.eservices import builder
 from etjanst.eservices.models import EService
+from etjanst.people.access import may_build
 
-from .base import builder_required
+from ..access import staff_view
 
 
 def status_of(eservice: EService, now=None) -> tuple[str, str]:
@@ -22,7 +23,7 @@ def status_of(eservice: EService, now=None) -> tuple[str, str]:
     return code, builder.PUBLICATION_STATUSES[code]
 
 
-@builder_required
+@staff_view(may_build)
 def catalogue(request):
     now = timezone.now()
     eservices = list(

@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 from etjanst.eservices import builder, formedit
 from etjanst.eservices.lint import lint
 from etjanst.eservices.models import EService
+from etjanst.people.access import may_build
 
-from .base import builder_required, eservice_for
+from ..access import staff_view
+from .base import eservice_for
 from .catalogue import status_of
 
 
-@builder_required
+@staff_view(may_build)
 def overview(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     form, token = builder.working_form(eservice)
@@ -80,7 +82,7 @@ ROW_ACTIONS = {
 }  # fmt: skip
 
 
-@builder_required
+@staff_view(may_build)
 def change(request, eservice_id: int):
     """The buttons on the overview: move, copy and delete steps and questions."""
     eservice = eservice_for(request, eservice_id)

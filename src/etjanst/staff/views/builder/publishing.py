@@ -12,11 +12,13 @@ from etjanst.eservices import builder
 from etjanst.eservices.diff import diff_forms
 from etjanst.eservices.lint import has_errors, lint
 from etjanst.eservices.models import EServiceChange, EServiceVersion
+from etjanst.people.access import may_build
 
-from .base import builder_required, eservice_for
+from ..access import staff_view
+from .base import eservice_for
 
 
-@builder_required
+@staff_view(may_build)
 def check(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     form_json, token = builder.working_form(eservice)
@@ -42,7 +44,7 @@ def _local_datetime(value: str):
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-@builder_required
+@staff_view(may_build)
 def publish(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     if request.method != "POST":
@@ -69,7 +71,7 @@ def publish(request, eservice_id: int):
     return redirect("staff:builder_versions", eservice.pk)
 
 
-@builder_required
+@staff_view(may_build)
 def unpublish(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     if request.method != "POST":
@@ -93,7 +95,7 @@ def unpublish(request, eservice_id: int):
     return redirect("staff:builder_versions", eservice.pk)
 
 
-@builder_required
+@staff_view(may_build)
 def versions(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     all_versions = list(
@@ -137,7 +139,7 @@ def _int(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
-@builder_required
+@staff_view(may_build)
 def restore(request, eservice_id: int, number: int):
     eservice = eservice_for(request, eservice_id)
     version = get_object_or_404(EServiceVersion, eservice=eservice, number=number)
@@ -160,7 +162,7 @@ def restore(request, eservice_id: int, number: int):
     return redirect("staff:builder_versions", eservice.pk)
 
 
-@builder_required
+@staff_view(may_build)
 def change_log(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     changes = EServiceChange.objects.filter(eservice=eservice).select_related("actor")[:500]

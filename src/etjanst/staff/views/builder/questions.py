@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy
 from etjanst.bookings.models import Resource
 from etjanst.eservices import builder, formedit
 from etjanst.eservices.filetypes import KINDS
+from etjanst.people.access import may_build
 from etjanst.prefill.registry import prefill_sources
 
-from .base import add_errors, builder_required, eservice_for
+from ..access import staff_view
+from .base import eservice_for, saved_to_draft
 from .steps import LongSelect
 
 FIELD_LABELS = {
@@ -194,7 +196,7 @@ def _post_data(request) -> dict:
     return {key: request.POST.getlist(key) for key in request.POST}
 
 
-@builder_required
+@staff_view(may_build)
 def add_question(request, eservice_id: int, step_id: str):
     eservice = eservice_for(request, eservice_id)
     form_json, token = builder.working_form(eservice)
@@ -216,7 +218,7 @@ def add_question(request, eservice_id: int, step_id: str):
     return _question_page(request, eservice, form_json, token, question_type, step_id, None)
 
 
-@builder_required
+@staff_view(may_build)
 def edit_question(request, eservice_id: int, question_id: str):
     eservice = eservice_for(request, eservice_id)
     form_json, token = builder.working_form(eservice)
@@ -269,18 +271,7 @@ def _question_page(request, eservice, form_json, token, question_type, step_id, 
             made["id"] = question_id
             return formedit.update_question(current, question_id, question)
 
-        try:
-            builder.edit_draft(
-                eservice=eservice,
-                actor=request.user,
-                token=request.POST.get("token", ""),
-                change=run,
-            )
-        except builder.StaleDraft as exc:
-            form.add_error(None, exc.message)
-        except builder.BuilderError as exc:
-            add_errors(form, exc)
-        else:
+        if saved_to_draft(request, form, eservice, run):
             messages.success(request, _("Frågan sparades."))
             return redirect(
                 reverse("staff:builder_eservice", args=[eservice.pk])

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from etjanst.eservices import builder
 from etjanst.eservices.models import EService
 from etjanst.organisation.models import RetentionRule
+from etjanst.people.access import may_build
 
-from .base import add_errors, builder_required, committees_for, eservice_for, may_use_committee
+from ..access import staff_view
+from .base import add_errors, committees_for, eservice_for, may_use_committee
 
 
 class SettingsForm(forms.ModelForm):
@@ -45,7 +47,7 @@ def _settings_values(form: SettingsForm) -> dict:
     return {name: form.cleaned_data.get(name) for name in builder.SETTINGS_FIELDS}
 
 
-@builder_required
+@staff_view(may_build)
 def create(request):
     form = SettingsForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +70,7 @@ def create(request):
     )
 
 
-@builder_required
+@staff_view(may_build)
 def settings(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     token = builder.settings_token(eservice)

@@ -6,11 +6,13 @@ from django.utils.translation import gettext as _
 
 from etjanst.cases import statuses as case_statuses
 from etjanst.cases.models import Status, StatusKind
+from etjanst.people.access import may_build
 
-from .base import builder_required, eservice_for
+from ..access import staff_view
+from .base import eservice_for
 
 
-@builder_required
+@staff_view(may_build)
 def statuses(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     errors: dict[str, str] = {}

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from etjanst.eservices import builder, formedit
+from etjanst.people.access import may_build
 
-from .base import add_errors, builder_required, eservice_for
+from ..access import staff_view
+from .base import eservice_for, saved_to_draft
 
 
 class LongSelect(forms.Select):
@@ -52,7 +54,7 @@ class StepForm(forms.Form):
             field.widget.attrs.setdefault("class", "input")
 
 
-@builder_required
+@staff_view(may_build)
 def step(request, eservice_id: int, step_id: str = ""):
     eservice = eservice_for(request, eservice_id)
     form_json, token = builder.working_form(eservice)
@@ -94,18 +96,7 @@ def step(request, eservice_id: int, step_id: str = ""):
             made["id"], summary = formedit.add_step(current, fields)
             return summary
 
-        try:
-            builder.edit_draft(
-                eservice=eservice,
-                actor=request.user,
-                token=request.POST.get("token", ""),
-                change=run,
-            )
-        except builder.StaleDraft as exc:
-            form.add_error(None, exc.message)
-        except builder.BuilderError as exc:
-            add_errors(form, exc)
-        else:
+        if saved_to_draft(request, form, eservice, run):
             focus = f"step-{step_id or made['id']}-{'heading' if step_id else 'add'}"
             return redirect(
                 reverse("staff:builder_eservice", args=[eservice.pk]) + f"?fokus={focus}"

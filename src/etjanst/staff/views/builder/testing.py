@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from etjanst.people.access import may_build
 from etjanst.submissions import testmode
 
-from .base import builder_required, eservice_for
+from ..access import staff_view
+from .base import eservice_for
 
 
 class TestRunForm(forms.Form):
@@ -42,7 +44,7 @@ class TestRunForm(forms.Form):
             del self.fields["email_me"]
 
 
-@builder_required
+@staff_view(may_build)
 def test(request, eservice_id: int):
     """Testa e-tjänsten: start a test run of the draft, as a resident would
     fill it in, on the resident's pages with a Testläge banner."""

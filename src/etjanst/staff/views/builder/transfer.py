@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from etjanst.eservices import actions as eservice_actions
 from etjanst.eservices import builder
 from etjanst.eservices.models import EService
-from etjanst.people.access import builder_scope
+from etjanst.people.access import builder_scope, may_build
 
-from .base import add_errors, builder_required, committees_for, eservice_for, may_use_committee
+from ..access import staff_view
+from .base import add_errors, committees_for, eservice_for, may_use_committee
 
 
-@builder_required
+@staff_view(may_build)
 def export(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     form_json, _token = builder.working_form(eservice)
@@ -33,7 +34,7 @@ def export(request, eservice_id: int):
 MAX_IMPORT_BYTES = 1024 * 1024
 
 
-@builder_required
+@staff_view(may_build)
 def import_json(request):
     problems: list[str] = []
     text = ""
@@ -103,7 +104,7 @@ class CopyForm(forms.Form):
             field.widget.attrs["class"] = "input"
 
 
-@builder_required
+@staff_view(may_build)
 def copy(request, eservice_id: int):
     eservice = eservice_for(request, eservice_id)
     form = CopyForm(
