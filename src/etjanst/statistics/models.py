@@ -67,6 +67,9 @@ class DailyDuration(models.Model):
                 name="unique_daily_duration",
             )
         ]
+        # The days at a period's ends (statistics.rollup) for many e-services
+        # at once: without it, a scan of the whole table.
+        indexes = [models.Index(fields=["day", "measure"], name="daily_duration_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.measure} ≤{self.bucket}s: {self.count}"
