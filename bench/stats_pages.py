@@ -17,7 +17,14 @@ middleware stack, a logged-in superuser with the one-time code):
    generate_series), so that the table is large, not only the e-service;
 3. each page --runs times after a warm-up, the pages in turn: the e-service's
    default page (30 days per day), its year per week, and the whole
-   municipality's year per month; p50/p95 and the number of queries.
+   municipality's year per month (with --more-pages also the municipality's
+   year per week and per day, the committee's year per month and the
+   open-data page); p50/p95 and the number of queries.
+
+The day rows are written past recording (bulk_create, INSERT … SELECT), so
+when the monthly roll-up exists (`manage.py rebuild_statistics_months`) it
+is rebuilt from them, timed, before the pages are measured; on code from
+before the roll-up the step is skipped, so the same script measures both.
 
 Appends a Markdown block to docs/benchmarks.md (unless --no-append).
 (Not named statistics.py: bench/run.py imports the standard library's
