@@ -75,9 +75,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('eservice', 'version', 'month', 'measure', 'bucket'), name='unique_monthly_duration')],
             },
         ),
-        migrations.AddIndex(
-            model_name='dailyduration',
-            index=models.Index(fields=['day', 'measure'], name='daily_duration_day'),
-        ),
         migrations.RunPython(fill_months, migrations.RunPython.noop),
     ]
