@@ -60,8 +60,9 @@ def count(
     }
     fields = ["eservice", "version", "metric", "key", "detail"]
     # One transaction (no savepoint inside the caller's): the month row is
-    # the sum of its day rows at every commit. Day first, then month, in
-    # every transaction, so two recordings never wait for each other in turn.
+    # the sum of its day rows at every commit. Always the day row, then at
+    # once its month row: the month rows add no new order in which two
+    # recordings could wait for each other.
     with transaction.atomic(savepoint=False):
         _upsert(DailyCount, {"day": day, **values}, ["day", *fields])
         _upsert(MonthlyCount, {"month": day.replace(day=1), **values}, ["month", *fields])
