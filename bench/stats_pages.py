@@ -17,7 +17,14 @@ middleware stack, a logged-in superuser with the one-time code):
    generate_series), so that the table is large, not only the e-service;
 3. each page --runs times after a warm-up, the pages in turn: the e-service's
    default page (30 days per day), its year per week, and the whole
-   municipality's year per month; p50/p95 and the number of queries.
+   municipality's year per month (with --more-pages also the municipality's
+   year per week and per day, the committee's year per month and the
+   open-data page); p50/p95 and the number of queries.
+
+The day rows are written past recording (bulk_create, INSERT … SELECT), so
+when the monthly roll-up exists (`manage.py rebuild_statistics_months`) it
+is rebuilt from them, timed, before the pages are measured; on code from
+before the roll-up the step is skipped, so the same script measures both.
 
 Appends a Markdown block to docs/benchmarks.md (unless --no-append).
 (Not named statistics.py: bench/run.py imports the standard library's
@@ -27,6 +34,8 @@ Appends a Markdown block to docs/benchmarks.md (unless --no-append).
 from __future__ import annotations
 
 import argparse
+import datetime
+import io
 import json
 import os
 import random
@@ -78,6 +87,12 @@ def parse_args(argv=None):
     parser.add_argument("--skicka-rounds", type=int, default=6)
     parser.add_argument("--skicka-flows", type=int, default=10, help="flows per mode and round")
     parser.add_argument("--no-append", action="store_true")
+    parser.add_argument(
+        "--more-pages",
+        action="store_true",
+        help="also the municipality's year per week and per day, a committee's year, /statistik/",
+    )
+    parser.add_argument("--no-skicka", action="store_true", help="only the pages")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
@@ -123,7 +138,18 @@ def child(args) -> dict:
         "municipality, a year per month": "/handlaggning/statistik/kommunen/"
         "?fran={year_ago}&per=manad",
     }
-    results = {"skicka": _skicka(args)}
+    if args.more_pages:
+        # The other e-services are copies of the measured one, in its committee.
+        pages |= {
+            "municipality, a year per week": "/handlaggning/statistik/kommunen/"
+            "?fran={year_ago}&per=vecka",
+            "municipality, a year per day": "/handlaggning/statistik/kommunen/"
+            "?fran={year_ago}&till={today}&per=dag",
+            "committee, a year per month": "/handlaggning/statistik/namnder/"
+            f"{eservice.committee_id}/?fran={{year_ago}}&per=manad",
+            "open data, 12 months": "/statistik/",
+        }
+    results = {"skicka": None if args.no_skicka else _skicka(args)}
     for label, events, days, others in (
         ("1,000 events", 1_000, 30, 0),
         ("1,000,000 events", 1_000_000, 365, args.others),
@@ -134,17 +160,41 @@ def child(args) -> dict:
         DailyDuration.objects.all().delete()
         started = time.perf_counter()
         _grow(eservice, events, days, others)
+        rollup_s = None
+        if args.more_pages:
+            from etjanst.statistics.models import EServiceOptions
+
+            for pk in EService.objects.values_list("pk", flat=True):
+                EServiceOptions.objects.update_or_create(
+                    eservice_id=pk, defaults={"open_data": True}
+                )
+        # _grow writes day rows past recording: sum them into the month rows
+        # as an operator would (the command exists from the roll-up on).
+        from django.core.management import get_commands
+
+        if "rebuild_statistics_months" in get_commands():
+            t0 = time.perf_counter()
+            call_command("rebuild_statistics_months", stdout=io.StringIO())
+            rollup_s = time.perf_counter() - t0
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE statistics_dailycount")
             cursor.execute("VACUUM ANALYZE statistics_dailyduration")
+            if rollup_s is not None:
+                cursor.execute("VACUUM ANALYZE statistics_monthlycount")
+                cursor.execute("VACUUM ANALYZE statistics_monthlyduration")
         rows = DailyCount.objects.count() + DailyDuration.objects.count()
         measured = DailyCount.objects.filter(eservice=eservice).count()
         grow_s = time.perf_counter() - started
         per_page = {}
         from django.utils import timezone
 
-        year_ago = (timezone.localdate().replace(year=timezone.localdate().year - 1)).isoformat()
-        urls = {name: url.format(year_ago=year_ago) for name, url in pages.items()}
+        today = timezone.localdate()
+        # A year per day is at most 366 days: from a year ago but one day.
+        year_ago = (today.replace(year=today.year - 1) + datetime.timedelta(days=1)).isoformat()
+        urls = {
+            name: url.format(year_ago=year_ago, today=today.isoformat())
+            for name, url in pages.items()
+        }
         for url in urls.values():  # warm-up
             assert client.get(url).status_code == 200, url
         for name, url in urls.items():
@@ -161,6 +211,7 @@ def child(args) -> dict:
             "rows": rows,
             "rows_measured": measured,
             "grow_s": grow_s,
+            "rollup_s": rollup_s,
             "pages": per_page,
         }
     return results
@@ -301,7 +352,10 @@ def report(results: dict, args, machine: dict) -> str:
         "|---|---|---|---|---|---|",
     ]
     skicka = results.pop("skicka")
+    rebuilt = []
     for label, result in results.items():
+        if result.get("rollup_s") is not None:
+            rebuilt.append(f"{label}: {result['rollup_s']:.1f} s")
         for page, data in result["pages"].items():
             times = data["times"]
             lines.append(
@@ -309,6 +363,15 @@ def report(results: dict, args, machine: dict) -> str:
                 f"{data['queries']} | {R.ms(R.percentile(times, 0.5))} | "
                 f"{R.ms(R.percentile(times, 0.95))} |"
             )
+    if rebuilt:
+        lines += [
+            "",
+            "The day rows were written past recording, then summed into the month rows "
+            "with `manage.py rebuild_statistics_months` (" + "; ".join(rebuilt) + ").",
+        ]
+    if skicka is None:
+        lines.append("")
+        return "\n".join(lines)
     lines += [
         "",
         "Skicka with and without recording (bench/profile_flow.py's flow in-process, "
@@ -352,6 +415,7 @@ def main(argv=None) -> int:
         child_args += ["--others", str(args.others)]
         child_args += ["--skicka-rounds", str(args.skicka_rounds)]
         child_args += ["--skicka-flows", str(args.skicka_flows)]
+        child_args += ["--more-pages"] * args.more_pages + ["--no-skicka"] * args.no_skicka
         done = subprocess.run(
             child_args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=3600
         )

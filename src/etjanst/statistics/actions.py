@@ -1,10 +1,13 @@
 """Writes of the statistics that people make: the administrators' choices
-for an e-service, and the residents' answers to the satisfaction survey."""
+for an e-service, the residents' answers to the satisfaction survey, and
+an operator's rebuild of the month rows from the day rows."""
 
 import re
 
 import nh3
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +15,14 @@ from etjanst.eservices.models import EService
 
 from . import recording
 from .constants import Metric
-from .models import EServiceOptions, SurveyComment
+from .models import (
+    DailyCount,
+    DailyDuration,
+    EServiceOptions,
+    MonthlyCount,
+    MonthlyDuration,
+    SurveyComment,
+)
 
 MAX_COMMENT = 1000
 # What a comment must not keep even when someone writes it: e-mail addresses
@@ -78,3 +88,47 @@ def answer_survey(*, eservice: EService, version: int, rating: str, comment: str
                 month=timezone.localdate().replace(day=1),
                 text=text,
             )
+
+
+ROLLUPS = [
+    (DailyCount, MonthlyCount, ["eservice_id", "version", "metric", "key", "detail"]),
+    (DailyDuration, MonthlyDuration, ["eservice_id", "version", "measure", "bucket"]),
+]
+
+
+def rebuild_months(*, eservice_ids: list[int] | None = None) -> dict[str, int]:
+    """Compute the month rows (MonthlyCount, MonthlyDuration) again from the
+    day rows, for every e-service or those in `eservice_ids`: one
+    transaction, so the pages see the old month rows or the new, never
+    none. Recording keeps them in step by itself (recording.count); this is
+    for day rows written another way (a restore, an import, the benchmark).
+    The number of month rows written, per table."""
+    written = {}
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Recordings that commit meanwhile wait (their month upsert needs
+            # ROW EXCLUSIVE), then add to the new rows: none is lost or
+            # counted twice. SQLite serialises writers by itself.
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for _d, m, _f in ROLLUPS)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+        for day_model, month_model, fields in ROLLUPS:
+            days, months = day_model.objects.all(), month_model.objects.all()
+            if eservice_ids is not None:
+                days = days.filter(eservice__in=eservice_ids)
+                months = months.filter(eservice__in=eservice_ids)
+            months.delete()
+            grouped = (
+                days.annotate(month=TruncMonth("day"))
+                .values_list(*fields, "month")
+                .annotate(n=Sum("count"))
+                .order_by()
+            )
+            rows = (
+                month_model(**dict(zip(fields, values, strict=True)), month=month, count=n)
+                for *values, month, n in grouped.iterator(chunk_size=5000)
+            )
+            written[month_model._meta.model_name] = len(
+                month_model.objects.bulk_create(rows, batch_size=5000)
+            )
+    return written

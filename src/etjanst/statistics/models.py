@@ -1,7 +1,9 @@
 """Anonymous counters that outlive the cases: per e-service, version and day,
 how many of each thing happened. No row names a person, a case, a session
 or an address, so nothing here is personal data and the purge leaves it be.
-Views read a few hundred rows per e-service and year, never the events."""
+Views read a few hundred rows per e-service and year, never the events:
+month rows (MonthlyCount, MonthlyDuration) for the whole months of a
+period, day rows for the days at its ends (statistics.rollup)."""
 
 import uuid
 
@@ -65,9 +67,72 @@ class DailyDuration(models.Model):
                 name="unique_daily_duration",
             )
         ]
+        # The days at a period's ends (statistics.rollup) for many e-services
+        # at once: without it, a scan of the whole table.
+        indexes = [models.Index(fields=["day", "measure"], name="daily_duration_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.measure} ≤{self.bucket}s: {self.count}"
+
+
+class MonthlyCount(models.Model):
+    """The day rows of DailyCount summed per calendar month: the roll-up
+    that periods of months and years are read from (statistics.rollup).
+
+    Kept in step by recording.count, in the same transaction as the day
+    row it adds to, so a month row is always the sum of its month's day
+    rows — the current month too. `manage.py rebuild_statistics_months`
+    computes it again from the day rows (actions.rebuild_months)."""
+
+    eservice = models.ForeignKey(
+        EService, on_delete=models.CASCADE, related_name="+", verbose_name=_("e-tjänst")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    month = models.DateField(_("månad"), help_text=_("Månadens första dag."))
+    metric = models.CharField(_("vad"), max_length=20, choices=Metric.choices)
+    key = models.CharField(_("nyckel"), max_length=100, blank=True, default="")
+    detail = models.CharField(_("detalj"), max_length=200, blank=True, default="")
+    count = models.PositiveBigIntegerField(_("antal"), default=0)
+
+    class Meta:
+        verbose_name = _("räknare per månad")
+        verbose_name_plural = _("räknare per månad")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["eservice", "version", "month", "metric", "key", "detail"],
+                name="unique_monthly_count",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "metric"], name="monthly_count_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.metric} {self.key}: {self.count}"
+
+
+class MonthlyDuration(models.Model):
+    """DailyDuration's histograms summed per calendar month (as MonthlyCount)."""
+
+    eservice = models.ForeignKey(
+        EService, on_delete=models.CASCADE, related_name="+", verbose_name=_("e-tjänst")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    month = models.DateField(_("månad"), help_text=_("Månadens första dag."))
+    measure = models.CharField(_("vad"), max_length=20, choices=Measure.choices)
+    bucket = models.PositiveIntegerField(_("högst sekunder"))
+    count = models.PositiveBigIntegerField(_("antal"), default=0)
+
+    class Meta:
+        verbose_name = _("tider per månad")
+        verbose_name_plural = _("tider per månad")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["eservice", "version", "month", "measure", "bucket"],
+                name="unique_monthly_duration",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.measure} ≤{self.bucket}s: {self.count}"
 
 
 class SurveyComment(models.Model):

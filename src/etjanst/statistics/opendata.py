@@ -6,12 +6,11 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from .constants import DAY, Measure, Metric
 from .figures import is_small, min_count, quantile
-from .models import DailyCount, DailyDuration, EServiceOptions
+from .models import EServiceOptions, MonthlyCount, MonthlyDuration
 
 MONTHS = 12
 
@@ -34,23 +33,26 @@ def published_rows(today: datetime.date | None = None) -> list[dict]:
     start = span[0]
     options = EServiceOptions.objects.filter(open_data=True, eservice__is_active=True)
     eservices = {o.eservice_id: o.eservice for o in options.select_related("eservice__committee")}
+    # Whole calendar months: read from the month rows (the roll-up kept with
+    # the day rows, statistics.rollup), the current month's too — a month
+    # row holds every day row of its month, so nothing after today is lost.
     sent = dict(
         (((row["eservice"], row["month"]), row["n"]))
-        for row in DailyCount.objects.filter(
-            eservice__in=eservices, metric=Metric.SENT, day__gte=start
+        for row in MonthlyCount.objects.filter(
+            eservice__in=eservices, metric=Metric.SENT, month__gte=start
         )
-        .annotate(month=TruncMonth("day"))
         .values("eservice", "month")
         .annotate(n=Sum("count"))
+        .order_by()
     )
     histograms: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in (
-        DailyDuration.objects.filter(
-            eservice__in=eservices, measure=Measure.DECISION, day__gte=start
+        MonthlyDuration.objects.filter(
+            eservice__in=eservices, measure=Measure.DECISION, month__gte=start
         )
-        .annotate(month=TruncMonth("day"))
         .values("eservice", "month", "bucket")
         .annotate(n=Sum("count"))
+        .order_by()
     ):
         histograms[(row["eservice"], row["month"])][row["bucket"]] += row["n"]
     rows = []

@@ -1,6 +1,8 @@
-"""Adding to the counters: one upsert per figure, after the transaction that
-did the thing has committed. Recording never fails the action it counts: an
-error is logged and the count is lost."""
+"""Adding to the counters: one upsert per figure into its day row and one
+into its month row (the roll-up, statistics.rollup), in one transaction,
+after the transaction that did the thing has committed. Recording never
+fails the action it counts: an error is logged and the count is lost —
+from the day and the month alike."""
 
 import datetime
 import functools
@@ -11,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .constants import bucket_for
-from .models import DailyCount, DailyDuration
+from .models import DailyCount, DailyDuration, MonthlyCount, MonthlyDuration
 
 logger = logging.getLogger(__name__)
 
@@ -45,18 +47,25 @@ def count(
     at: datetime.datetime | None = None,
     n: int = 1,
 ) -> None:
-    """Add `n` to one counter of the day `at` falls on (local time)."""
+    """Add `n` to one counter of the day `at` falls on (local time), and to
+    the same counter of its month."""
     day = timezone.localdate(at or timezone.now())
     values = {
         "eservice": eservice_id,
         "version": version,
-        "day": day,
         "metric": metric,
         "key": key[:100],
         "detail": detail[:200],
         "count": n,
     }
-    _upsert(DailyCount, values, ["eservice", "version", "day", "metric", "key", "detail"])
+    fields = ["eservice", "version", "metric", "key", "detail"]
+    # One transaction (no savepoint inside the caller's): the month row is
+    # the sum of its day rows at every commit. Always the day row, then at
+    # once its month row: the month rows add no new order in which two
+    # recordings could wait for each other.
+    with transaction.atomic(savepoint=False):
+        _upsert(DailyCount, {"day": day, **values}, ["day", *fields])
+        _upsert(MonthlyCount, {"month": day.replace(day=1), **values}, ["month", *fields])
 
 
 def duration(
@@ -67,16 +76,19 @@ def duration(
     seconds: float,
     at: datetime.datetime | None = None,
 ) -> None:
-    """Count one time in its bucket of the day `at` falls on."""
+    """Count one time in its bucket of the day `at` falls on, and of its month."""
+    day = timezone.localdate(at or timezone.now())
     values = {
         "eservice": eservice_id,
         "version": version,
-        "day": timezone.localdate(at or timezone.now()),
         "measure": measure,
         "bucket": bucket_for(max(seconds, 0)),
         "count": 1,
     }
-    _upsert(DailyDuration, values, ["eservice", "version", "day", "measure", "bucket"])
+    fields = ["eservice", "version", "measure", "bucket"]
+    with transaction.atomic(savepoint=False):
+        _upsert(DailyDuration, {"day": day, **values}, ["day", *fields])
+        _upsert(MonthlyDuration, {"month": day.replace(day=1), **values}, ["month", *fields])
 
 
 def on_commit(record: Callable[[], None]) -> None:

@@ -1,14 +1,13 @@
 """Reading the counters for a period: the figures of the statistics pages and
-their CSV. A few grouped queries over the day rows (never the events, never
-the cases except for what is open right now)."""
+their CSV. A few grouped queries over the month and day rows (never the
+events, never the cases except for what is open right now)."""
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +29,9 @@ from .figures import (
     share,
     shown,
 )
-from .models import DailyCount, DailyDuration, SurveyComment
+from .models import DailyCount, DailyDuration, MonthlyCount, MonthlyDuration, SurveyComment
+from .rollup import span as rollup_span
+from .rollup import sums
 
 
 def overdue_days() -> int:
@@ -75,48 +76,62 @@ def method_name(key: str) -> str:
     return key
 
 
-def _trunc(per: str):
-    if per == "vecka":
-        return TruncWeek("day")
-    if per == "manad":
-        return TruncMonth("day")
-    return F("day")
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
 def build(
-    *, eservices: list[EService], period: Period, version: int | None = None, single: bool
+    *,
+    eservices: list[EService],
+    period: Period,
+    version: int | None = None,
+    single: bool,
+    rollup: bool = True,
 ) -> Report:
+    """The figures of `eservices` for `period`. Period totals are read from
+    the month rows for the whole months inside it and from the day rows for
+    the days at its ends (statistics.rollup); rollup=False reads every day
+    from the day rows, with the same result (the tests compare the two)."""
     ids = [e.pk for e in eservices]
-    counts = DailyCount.objects.filter(eservice__in=ids, day__range=(period.start, period.end))
-    times = DailyDuration.objects.filter(eservice__in=ids, day__range=(period.start, period.end))
+    counts, times = (
+        DailyCount.objects.filter(eservice__in=ids),
+        DailyDuration.objects.filter(eservice__in=ids),
+    )
+    month_counts = MonthlyCount.objects.filter(eservice__in=ids)
+    month_times = MonthlyDuration.objects.filter(eservice__in=ids)
     if version is not None:
         counts, times = counts.filter(version=version), times.filter(version=version)
-    # Grouped in the database by the period's buckets, not by day: a year of
-    # the whole municipality is a few hundred rows to Python, not one per
-    # e-service and day (bench/stats_pages.py: 1.2 s → see docs/benchmarks.md).
-    rows = list(
-        counts.annotate(bucket=_trunc(period.per))
-        .values_list("bucket", "metric", "key", "detail")
-        .annotate(n=Sum("count"))
-        .order_by()
+        month_counts = month_counts.filter(version=version)
+        month_times = month_times.filter(version=version)
+    # Grouped in the database, never one row per e-service and day to Python.
+    # Totals over the period: whole months from the month rows. A whole
+    # municipality's year is then ~12 rows per e-service and figure instead
+    # of ~365 (bench/stats_pages.py, docs/benchmarks.md).
+    whole = rollup_span(period.start, period.end, rollup=rollup)
+    per_key = sums(counts, month_counts, whole, ["metric", "key", "detail"])
+    # The time series per bucket: per month from the same split; per week or
+    # day only from day rows (a week can straddle two months), and only the
+    # figures drawn over time.
+    series_span = (
+        whole if period.per == "manad" else rollup_span(period.start, period.end, rollup=False)
+    )
+    series = sums(
+        counts.filter(metric__in=[Metric.STARTED, Metric.SENT, Metric.RATING]),
+        month_counts.filter(metric__in=[Metric.STARTED, Metric.SENT, Metric.RATING]),
+        series_span,
+        ["metric", "key"],
+        per=period.per,
     )
     by_eservice: dict[tuple[int, str], int] = defaultdict(int)
     if not single:
-        for eservice_id, metric, n in (
-            counts.filter(metric__in=[Metric.STARTED, Metric.SENT])
-            .values_list("eservice", "metric")
-            .annotate(n=Sum("count"))
-            .order_by()
-        ):
-            by_eservice[(eservice_id, metric)] += n
+        by_eservice.update(
+            sums(
+                counts.filter(metric__in=[Metric.STARTED, Metric.SENT]),
+                month_counts.filter(metric__in=[Metric.STARTED, Metric.SENT]),
+                whole,
+                ["eservice", "metric"],
+            )
+        )
     histograms: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for eservice_id, measure, bucket, n in (
-        times.values_list("eservice", "measure", "bucket").annotate(n=Sum("count")).order_by()
-    ):
+    for (eservice_id, measure, bucket), n in sums(
+        times, month_times, whole, ["eservice", "measure", "bucket"]
+    ).items():
         histograms[measure][bucket] += n
         histograms[(eservice_id, measure)][bucket] += n
 
@@ -125,15 +140,21 @@ def build(
     by_detail: dict[tuple[str, str, str], int] = defaultdict(int)
     by_bucket: dict[tuple[str, datetime.date], int] = defaultdict(int)
     ratings: dict[tuple[datetime.date, str], int] = defaultdict(int)
-    status_names: dict[str, str] = {}
-    for bucket, metric, key, detail, n in rows:
-        bucket = _as_date(bucket)
+    for (metric, key, detail), n in per_key.items():
         total[metric] += n
         by_key[(metric, key)] += n
         by_detail[(metric, key, detail)] += n
+    # A status renamed during the period: the name it had most often (the
+    # same whichever rows the sums came from).
+    status_names = {
+        code: name
+        for (metric, code, name), _n in sorted(
+            by_detail.items(), key=lambda item: (item[1], item[0][2])
+        )
+        if metric == Metric.STATUS
+    }
+    for (bucket, metric, key), n in series.items():
         by_bucket[(metric, bucket)] += n
-        if metric == Metric.STATUS:
-            status_names[key] = detail
         if metric == Metric.RATING:
             ratings[(bucket, key)] += n
 
