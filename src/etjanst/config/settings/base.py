@@ -187,6 +187,8 @@ ETJANST_SCHEDULE = {
     "clearsessions": {"command": "clearsessions", "at": "02:30"},
     "purge": {"command": "purge", "at": "03:00"},
     "prune_task_results": {"command": "prune_db_task_results", "at": "04:00"},
+    # The send-once keys of e-mails, past every retry (notifications/pruning.py).
+    "prune_sent_emails": {"command": "prune_sent_emails", "at": "04:10"},
     "send_booking_reminders": {"command": "send_booking_reminders", "at": "07:00"},
     # Webhooks are sent as soon as a change commits; this retries those that wait.
     "deliver_webhooks": {"command": "deliver_webhooks", "every": 60},
