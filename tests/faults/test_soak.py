@@ -270,13 +270,24 @@ def test_soak(soak_env, fleet, workers, mailbox, tmp_path):  # noqa: F811 (the f
     cpu_end = {name: _rss_and_cpu(pid) for name, pid in _processes(roots).items()}
     collector.terminate()
     collector.wait(15)
-    wait_until(lambda: len(mailbox.messages) >= record.flows, timeout=120, what="every e-mail")
-
+    # On a busy machine the workers may still be draining: wait for them,
+    # but write the report (memory, p95) whatever happens.
+    drained = None
+    try:
+        wait_until(
+            lambda: len(mailbox.messages) >= record.flows,
+            timeout=float(os.environ.get("SOAK_DRAIN_SECONDS", 600)),
+            what="every e-mail",
+        )
+    except AssertionError as timeout:
+        drained = timeout
     report = _report(record, memory, cpu_start, cpu_end, started, mailbox)
     path = Path(os.environ.get("SOAK_REPORT", ROOT / "var" / "soak-report.md"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report)
     print(report)
+    if drained:
+        raise drained
     assert Case.objects.count() == record.flows
     assert not record.errors, record.errors[:10]
     assert not [s for s in record.samples if s[3] >= 500]

@@ -36,6 +36,7 @@ from django.utils import timezone
 from etjanst.cases.models import Case, CaseEvent
 from etjanst.cases.receipts import receipt_html
 from etjanst.eservices.presentation import summarise
+from etjanst.operations.pdf import html_to_pdf
 
 from .erms import ERMS_VERSION, SYSTEM_NAME, CaseDocuments, Document, build_erms
 
@@ -163,9 +164,7 @@ def _answers(case: Case) -> dict:
 def _archival_receipt(case: Case) -> bytes:
     """The receipt drawn again as PDF/A-2b, the format the e-archive keeps
     (the resident's receipt is an ordinary PDF)."""
-    import weasyprint  # heavy: imported only where a PDF is made
-
-    return weasyprint.HTML(string=receipt_html(case)).write_pdf(pdf_variant="pdf/a-2b")
+    return html_to_pdf(receipt_html(case), pdf_variant="pdf/a-2b")
 
 
 def _mimetype(attachment) -> str:

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from etjanst.content.look import municipality
 from etjanst.eservices.presentation import summarise
+from etjanst.operations.pdf import html_to_pdf
 
 from .models import Case
 
@@ -27,9 +28,7 @@ def receipt_html(case: Case) -> str:
 
 
 def render_receipt_pdf(case: Case) -> bytes:
-    import weasyprint  # heavy: imported only where a PDF is made
-
-    return weasyprint.HTML(string=receipt_html(case)).write_pdf()
+    return html_to_pdf(receipt_html(case))
 
 
 def ensure_receipt_pdf(case: Case) -> Case:

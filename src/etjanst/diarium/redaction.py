@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from etjanst.content.look import municipality
 from etjanst.eservices.presentation import summarise
+from etjanst.operations.pdf import html_to_pdf
 
 from .constants import SECRECY_GROUNDS, is_secrecy_ground
 from .models import SecrecyMarking
@@ -227,11 +228,7 @@ PDF_STYLESHEET = Path(__file__).parent / "pdf" / "documents.css"
 
 
 def _pdf(html: str) -> bytes:
-    import weasyprint  # heavy: imported only where a PDF is made
-
-    return weasyprint.HTML(string=html).write_pdf(
-        stylesheets=[weasyprint.CSS(filename=str(PDF_STYLESHEET))]
-    )
+    return html_to_pdf(html, stylesheet=str(PDF_STYLESHEET))
 
 
 def render_masked_pdf(case, review: Review, request) -> bytes:

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from etjanst.eid.personnummer import mask
+from etjanst.operations.pdf import html_to_pdf
 
 from .models import DataExtract, Resident
 
@@ -76,9 +77,7 @@ def build(extract: DataExtract) -> DataExtract:
     data = gather(extract.owner)
     with translation.override("sv"):
         html = render_to_string("people/extract_pdf.html", {"data": data, "extract": extract})
-    from weasyprint import HTML
-
-    pdf = HTML(string=html).write_pdf()
+    pdf = html_to_pdf(html)
     extract.json_file.save(
         "registerutdrag.json",
         ContentFile(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")),

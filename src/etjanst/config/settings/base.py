@@ -172,6 +172,13 @@ ETJANST_TASK_MAX_STRANDINGS = int(os.environ.get("ETJANST_TASK_MAX_STRANDINGS", 
 # A task waiting or running longer than this (s) is overdue: an ERROR in the
 # log while it lasts, and listed in admin under "Försenade bakgrundsjobb".
 ETJANST_TASK_DEADLINE = float(os.environ.get("ETJANST_TASK_DEADLINE", 30 * 60))
+# A worker process is replaced by a new one (it finishes its task first)
+# after this many tasks, or once it uses more than this many MB (0: never),
+# as Celery's max_tasks_per_child/max_memory_per_child (jobs/recycling.py).
+# 512 MB: twice what a worker uses after warm-up (docs/benchmarks.md, "Soak
+# — task-worker memory"), under the chart's 768 Mi limit.
+ETJANST_WORKER_RECYCLE_AFTER_TASKS = int(os.environ.get("ETJANST_WORKER_RECYCLE_AFTER_TASKS", 0))
+ETJANST_WORKER_RECYCLE_ABOVE_MB = int(os.environ.get("ETJANST_WORKER_RECYCLE_ABOVE_MB", 512))
 # Scheduled jobs, run by the workers once per schedule (jobs/schedule.py):
 # "at" is a daily time in Europe/Stockholm, "every" a period in seconds.
 ETJANST_SCHEDULE = {
@@ -180,6 +187,8 @@ ETJANST_SCHEDULE = {
     "clearsessions": {"command": "clearsessions", "at": "02:30"},
     "purge": {"command": "purge", "at": "03:00"},
     "prune_task_results": {"command": "prune_db_task_results", "at": "04:00"},
+    # The send-once keys of e-mails, past every retry (notifications/pruning.py).
+    "prune_sent_emails": {"command": "prune_sent_emails", "at": "04:10"},
     "send_booking_reminders": {"command": "send_booking_reminders", "at": "07:00"},
     # Webhooks are sent as soon as a change commits; this retries those that wait.
     "deliver_webhooks": {"command": "deliver_webhooks", "every": 60},

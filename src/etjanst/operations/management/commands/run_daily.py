@@ -19,6 +19,7 @@ DAILY = (
     # Finished background-task results older than 30 days (failed ones 90,
     # so there is time to look at them in admin).
     ("prune_db_task_results", ["--min-age-days", "30", "--failed-min-age-days", "90"]),
+    ("prune_sent_emails", []),  # send-once e-mail keys past every retry
     ("send_booking_reminders", []),
     ("guardian_signatures", []),
 )

@@ -25,12 +25,18 @@ class Command(DBWorkerCommand):
         )
 
     def handle(self, *args, metrics_port: int = 0, **options) -> None:
-        if metrics_port:
+        self.metrics_port = metrics_port
+        return super().handle(*args, **options)
+
+    def worker_process_started(self) -> None:
+        # In the process that runs the tasks (a recycled worker's successor
+        # serves the port again; its counters start from zero unless
+        # PROMETHEUS_MULTIPROC_DIR keeps them).
+        if self.metrics_port:
             registry = REGISTRY
             if folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
                 # The image sets it for gunicorn; one worker process reads its own files.
                 os.makedirs(folder, exist_ok=True)
                 registry = CollectorRegistry()
                 MultiProcessCollector(registry)
-            start_http_server(metrics_port, registry=registry)
-        return super().handle(*args, **options)
+            start_http_server(self.metrics_port, registry=registry)
