@@ -1,6 +1,7 @@
 """Logging in with BankID: the e-ID method, and the order kept in the
 session that started it (nobody else can collect, cancel or finish it)."""
 
+import functools
 import logging
 import secrets
 import time
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_ratelimit.core import is_ratelimited
@@ -182,6 +184,33 @@ def poll_by_key(poll_key: str) -> PollResult:
         status=current.status, hint_code=current.hint_code, same_device=current.same_device
     )
     return PollResult(current.status, text, rfa)
+
+
+def pending_by_key(poll_key: str) -> tuple[str, str, bool] | None:
+    """(status, hint code, same device) of a pending order, when answering
+    its poll needs nothing but its row: no collect here (a collector is
+    alive, or the order is not overdue). None: let `poll_by_key` answer
+    (unknown key, ended order, or one this poll must collect).
+    The front of every poll (portal.middleware.BankIDPollFrontMiddleware)."""
+    row = bankid_orders.poll_row(poll_key[:64]) if poll_key else None
+    if row is None:
+        return None
+    status, hint_code, same_device, due_at = row
+    if status != bankid_orders.Status.PENDING:
+        return None
+    overdue = due_at <= time.time() - settings.ETJANST_BANKID_POLL_COLLECTS_AFTER
+    if overdue and not bankid_orders.collector_alive():
+        return None
+    return status, hint_code, bool(same_device)
+
+
+@functools.lru_cache(maxsize=512)
+def pending_message(status: str, hint_code: str, same_device: bool, language: str):
+    """(rfa, text) for a pending order, in `language`: memoised, as the
+    texts depend on nothing else (BankID's hint codes are a short list;
+    an unknown one maps to a generic text, so the cache stays small)."""
+    with translation.override(language):
+        return message_for(status=status, hint_code=hint_code, same_device=same_device)
 
 
 def poll(request: HttpRequest) -> PollResult:

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -92,6 +94,52 @@ def state(*, order_ref: str | None = None, poll_key: str | None = None) -> Order
         due_at = timezone.make_aware(due_at, UTC)
     return OrderState(ref, status, hint, bool(same_device), due_at)
 
+
+def poll_row(poll_key: str) -> tuple | None:
+    """(status, hint code, same device, due at in epoch seconds) of the order
+    with this poll key: the front of every poll (BankIDPollFrontMiddleware).
+
+    As cheap as a read can be: on PostgreSQL a prepared statement (parsed and
+    planned once per connection; psycopg's server-side binding, not Django's
+    client-side one) that hands back the due time as a float, so nothing is
+    parsed in Python. Elsewhere (SQLite) the same read as `state()`.
+    A database error is Django's (wrapped), as for any query."""
+    if connection.vendor != "postgresql":
+        found = state(poll_key=poll_key)
+        if found is None:
+            return None
+        return (
+            found.status,
+            found.hint_code,
+            found.same_device,
+            found.due_at.timestamp(),
+        )
+    import psycopg  # only on PostgreSQL (an installation on SQLite may lack it)
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.queries_logged:  # DEBUG or a test counting queries: as Django's cursor would
+        connection.queries_log.append({"sql": _POLL_ROW_SQL, "time": "0.000"})
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        if not settings.ETJANST_BANKID_POLL_PREPARED:
+            cursor.execute(_POLL_ROW_SQL, (poll_key,))
+            return cursor.fetchone()
+        # Django switches psycopg's prepared statements off on its connections
+        # (prepare_threshold None, for connection poolers): on for this one
+        # statement only — a threshold no other query reaches — and back off.
+        threshold = raw.prepare_threshold
+        raw.prepare_threshold = sys.maxsize
+        try:
+            cursor.execute(_POLL_ROW_SQL, (poll_key,), prepare=True)
+        finally:
+            raw.prepare_threshold = threshold
+        return cursor.fetchone()
+
+
+_POLL_ROW_SQL = (
+    "SELECT status, hint_code, same_device, EXTRACT(EPOCH FROM due_at)::float8 "  # noqa: S608
+    f"FROM {BankIDOrder._meta.db_table} WHERE poll_key = %s"
+)
 
 _STATE_SQL = {
     column: (
