@@ -16,7 +16,14 @@ loopback only:
 2. every browser polls GET /logga-in/bankid/status/ like bankid.js does: the
    first poll spread evenly over the first 2 s, then 2 s after each answer
    (offered ≈ logins / 2 polls/s). Fixed window after a warm-up: poll req/s,
-   p50/p95, the simulator's /collect calls per second and per order;
+   p50/p95, the simulator's /collect calls per second and per order.
+   Since the QR code is drawn in the browser, each answer carries the QR
+   contents for the next seconds (checked here: a poll answered without them
+   counts as failed) and bankid.js makes no other request while it waits.
+   Before that (issue 21, task "peak"), a real browser also fetched the QR
+   image (`/logga-in/bankid/qr.svg`, drawn by the server) every second, which
+   this benchmark did not model: the offered load was then ≈ 1.5 requests per
+   waiting browser per second, of which B4 measured only the polls;
 3. in the same round /halsa/ with --trivial-clients closed-loop clients:
    req/s; ratio poll req/s ÷ /halsa/ req/s; server CPU per request (/proc).
 Rounds are repeated (--repeats), medians reported. Then one poll is profiled
@@ -260,6 +267,9 @@ def check_poll(status: int, body: bytes) -> str | None:
         return "not JSON"
     if answer.get("status") != "pending":
         return f"status {answer.get('status')}"
+    qr = answer.get("qr")
+    if not qr or not all(isinstance(c, str) and c.startswith("bankid.") for c in qr):
+        return "no QR contents"  # bankid.js would have nothing to draw
     return None
 
 
@@ -416,7 +426,8 @@ def report(rounds, logins, profile, args, info, notes) -> str:
         f"each its own cookie jar) in {logins['seconds']:.1f} s = "
         f"{logins['rate']:.0f} starts/s ({args.login_threads} threads).",
         f"- Polling as bankid.js does: every browser GETs {POLL_PATH} 2 s after its previous "
-        f"answer (first polls spread over 2 s), offered ≤ {args.logins / 2:.0f}/s; "
+        f"answer (first polls spread over 2 s), offered ≤ {args.logins / 2:.0f}/s; each "
+        "answer carries the QR contents the browser draws (no QR image requests); "
         f"{args.duration:.0f} s window after {args.warmup:.0f} s warm-up; then /halsa/ with "
         f"{args.trivial_clients} closed-loop clients ({args.trivial_duration:.0f} s); "
         f"{len(rounds)} round(s), medians.",

@@ -22,6 +22,7 @@ import io
 import pstats
 import sys
 import time
+import uuid
 
 
 def environ(path: str, query: str = "", host: str = "127.0.0.1") -> dict:
@@ -69,6 +70,10 @@ def main() -> None:
         poll_key="profile-front-key",
         hint_code="outstandingTransaction",
         created_at=now,
+        # A QR-code order: the answer carries the next seconds' QR contents.
+        qr_start_token=str(uuid.uuid4()),
+        qr_start_secret=str(uuid.uuid4()),
+        started_at=time.time(),
         due_at=now + timedelta(hours=1),
     )
     statuses: list[str] = []

@@ -52,6 +52,10 @@ class OrderState:
     hint_code: str
     same_device: bool
     due_at: object  # datetime
+    # The animated QR code while a QR-code order is pending (blank otherwise).
+    qr_start_token: str = ""
+    qr_start_secret: str = ""
+    started_at: float | None = None
 
     @property
     def ended(self) -> bool:
@@ -68,6 +72,9 @@ def register(start: OrderStart, *, same_device: bool, interval: float) -> str:
         poll_key=poll_key,
         same_device=same_device,
         hint_code="outstandingTransaction",
+        qr_start_token="" if same_device else start.qr_start_token,
+        qr_start_secret="" if same_device else start.qr_start_secret,
+        started_at=None if same_device else start.started_at,
         created_at=now,
         due_at=now + timedelta(seconds=interval),
     )
@@ -87,17 +94,18 @@ def state(*, order_ref: str | None = None, poll_key: str | None = None) -> Order
         row = cursor.fetchone()
     if row is None:
         return None
-    ref, status, hint, same_device, due_at = row
+    ref, status, hint, same_device, due_at, qr_token, qr_secret, started_at = row
     if isinstance(due_at, str):  # SQLite hands back text
         due_at = parse_datetime(due_at)
     if timezone.is_naive(due_at):
         due_at = timezone.make_aware(due_at, UTC)
-    return OrderState(ref, status, hint, bool(same_device), due_at)
+    return OrderState(ref, status, hint, bool(same_device), due_at, qr_token, qr_secret, started_at)
 
 
 def poll_row(poll_key: str) -> tuple | None:
-    """(status, hint code, same device, due at in epoch seconds) of the order
-    with this poll key: the front of every poll (BankIDPollFrontMiddleware).
+    """(status, hint code, same device, due at in epoch seconds, QR start
+    token, QR start secret, started at in epoch seconds) of the order with
+    this poll key: the front of every poll (BankIDPollFrontMiddleware).
 
     As cheap as a read can be: on PostgreSQL a prepared statement (parsed and
     planned once per connection; psycopg's server-side binding, not Django's
@@ -113,6 +121,9 @@ def poll_row(poll_key: str) -> tuple | None:
             found.hint_code,
             found.same_device,
             found.due_at.timestamp(),
+            found.qr_start_token,
+            found.qr_start_secret,
+            found.started_at,
         )
     import psycopg  # only on PostgreSQL (an installation on SQLite may lack it)
 
@@ -137,13 +148,15 @@ def poll_row(poll_key: str) -> tuple | None:
 
 
 _POLL_ROW_SQL = (
-    "SELECT status, hint_code, same_device, EXTRACT(EPOCH FROM due_at)::float8 "  # noqa: S608
+    "SELECT status, hint_code, same_device, EXTRACT(EPOCH FROM due_at)::float8, "  # noqa: S608
+    "qr_start_token, qr_start_secret, started_at "
     f"FROM {BankIDOrder._meta.db_table} WHERE poll_key = %s"
 )
 
 _STATE_SQL = {
     column: (
-        f"SELECT order_ref, status, hint_code, same_device, due_at "  # noqa: S608 (constants)
+        "SELECT order_ref, status, hint_code, same_device, due_at, "  # noqa: S608 (constants)
+        "qr_start_token, qr_start_secret, started_at "
         f"FROM {BankIDOrder._meta.db_table} WHERE {column} = %s"
     )
     for column in ("order_ref", "poll_key")
@@ -298,6 +311,7 @@ def _store(answers: list, *, interval: float) -> None:
                     status=outcome.status,
                     hint_code=outcome.hint_code or "",
                     completion=outcome.completion_data,
+                    **_QR_ENDED,
                     collected_at=now,
                     due_at=due,
                     lease_token="",
@@ -307,6 +321,16 @@ def _store(answers: list, *, interval: float) -> None:
                 values = (token, outcome.status, outcome.hint_code or "")
             groups.setdefault(values, []).append(order_ref)
         for (token, status, hint), refs in groups.items():
+            ended = _QR_ENDED if status != Status.PENDING else {}
             BankIDOrder.objects.filter(order_ref__in=refs, lease_token=token).update(
-                status=status, hint_code=hint, collected_at=now, due_at=due, lease_token=""
+                status=status,
+                hint_code=hint,
+                collected_at=now,
+                due_at=due,
+                lease_token="",
+                **ended,
             )
+
+
+#: An ended order needs no QR code: its secret is blanked with the ending.
+_QR_ENDED = {"qr_start_token": "", "qr_start_secret": ""}

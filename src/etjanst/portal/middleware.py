@@ -137,9 +137,12 @@ class BankIDPollFrontMiddleware:
             return None
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
-        status, hint_code, same_device = pending
+        status, hint_code, same_device, qr = pending
         rfa, text = pending_message(status, hint_code, same_device, language)
-        body = json.dumps({"status": status, "message": text, "rfa": rfa, "next": ""})
+        answer = {"status": status, "message": text, "rfa": rfa, "next": ""}
+        if qr:  # as poll_answer: the QR contents bankid.js draws
+            answer["qr"] = list(qr)
+        body = json.dumps(answer)
         response = HttpResponse(body, content_type="application/json")
         response["Content-Length"] = str(len(response.content))
         for header, value in self._headers(request):
