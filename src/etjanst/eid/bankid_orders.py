@@ -107,50 +107,87 @@ def poll_row(poll_key: str) -> tuple | None:
     token, QR start secret, started at in epoch seconds) of the order with
     this poll key: the front of every poll (BankIDPollFrontMiddleware).
 
-    As cheap as a read can be: on PostgreSQL a prepared statement (parsed and
-    planned once per connection; psycopg's server-side binding, not Django's
-    client-side one) that hands back the due time as a float, so nothing is
-    parsed in Python. Elsewhere (SQLite) the same read as `state()`.
+    With ETJANST_BANKID_POLL_SNAPSHOT seconds (> 0), a web process reads all
+    pending orders' rows at most that often and answers from them: at a peak
+    a poll then makes no database round trip at all (B4: the round trip, with
+    its two wake-ups, was most of a poll's cost under gunicorn). An order
+    started since is read by itself; one that ended is seen at most that many
+    seconds late. Otherwise (0) each poll reads its row.
+
+    The reads are as cheap as they can be: on PostgreSQL prepared statements
+    (parsed and planned once per connection; psycopg's server-side binding,
+    not Django's client-side one) that hand back times as floats, so nothing
+    is parsed in Python. Elsewhere (SQLite) the same read as `state()`.
     A database error is Django's (wrapped), as for any query."""
+    global _snapshot
+    every = settings.ETJANST_BANKID_POLL_SNAPSHOT
+    if every > 0:
+        taken_at, rows = _snapshot
+        now = time.monotonic()
+        if now - taken_at >= every:
+            rows = {row[0]: row[1:] for row in _fetch(_PENDING_ROWS_SQL, (), many=True)}
+            _snapshot = (now, rows)
+        found = rows.get(poll_key)
+        if found is not None:
+            return found
+    return _fetch(_POLL_ROW_SQL, (poll_key,), many=False)
+
+
+#: (when it was taken, time.monotonic(); {poll key: poll_row's tuple})
+_snapshot: tuple[float, dict] = (-1e9, {})
+
+
+def forget_snapshot() -> None:
+    global _snapshot
+    _snapshot = (-1e9, {})
+
+
+def _fetch(sql: str, params: tuple, *, many: bool):
     if connection.vendor != "postgresql":
-        found = state(poll_key=poll_key)
-        if found is None:
-            return None
-        return (
-            found.status,
-            found.hint_code,
-            found.same_device,
-            found.due_at.timestamp(),
-            found.qr_start_token,
-            found.qr_start_secret,
-            found.started_at,
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("EXTRACT(EPOCH FROM due_at)::float8", "due_at"), params)
+            rows = [_sqlite_row(row) for row in cursor.fetchall()]
+        return rows if many else (rows[0] if rows else None)
     import psycopg  # only on PostgreSQL (an installation on SQLite may lack it)
 
     connection.ensure_connection()
     raw = connection.connection
     if connection.queries_logged:  # DEBUG or a test counting queries: as Django's cursor would
-        connection.queries_log.append({"sql": _POLL_ROW_SQL, "time": "0.000"})
+        connection.queries_log.append({"sql": sql, "time": "0.000"})
     with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         if not settings.ETJANST_BANKID_POLL_PREPARED:
-            cursor.execute(_POLL_ROW_SQL, (poll_key,))
-            return cursor.fetchone()
-        # Django switches psycopg's prepared statements off on its connections
-        # (prepare_threshold None, for connection poolers): on for this one
-        # statement only — a threshold no other query reaches — and back off.
-        threshold = raw.prepare_threshold
-        raw.prepare_threshold = sys.maxsize
-        try:
-            cursor.execute(_POLL_ROW_SQL, (poll_key,), prepare=True)
-        finally:
-            raw.prepare_threshold = threshold
-        return cursor.fetchone()
+            cursor.execute(sql, params)
+        else:
+            # Django switches psycopg's prepared statements off on its
+            # connections (prepare_threshold None, for connection poolers): on
+            # for this statement only — a threshold no other query reaches —
+            # and back off.
+            threshold = raw.prepare_threshold
+            raw.prepare_threshold = sys.maxsize
+            try:
+                cursor.execute(sql, params, prepare=True)
+            finally:
+                raw.prepare_threshold = threshold
+        return cursor.fetchall() if many else cursor.fetchone()
 
 
-_POLL_ROW_SQL = (
-    "SELECT status, hint_code, same_device, EXTRACT(EPOCH FROM due_at)::float8, "  # noqa: S608
-    "qr_start_token, qr_start_secret, started_at "
-    f"FROM {BankIDOrder._meta.db_table} WHERE poll_key = %s"
+def _sqlite_row(row: tuple) -> tuple:
+    """SQLite hands back the due time as text: as PostgreSQL's float."""
+    *head, due_at, token, secret, started_at = row
+    due = parse_datetime(due_at) if isinstance(due_at, str) else due_at
+    if timezone.is_naive(due):
+        due = timezone.make_aware(due, UTC)
+    return (*head[:-1], bool(head[-1]), due.timestamp(), token, secret, started_at)
+
+
+_COLUMNS = (
+    "status, hint_code, same_device, EXTRACT(EPOCH FROM due_at)::float8, "
+    "qr_start_token, qr_start_secret, started_at"
+)
+_POLL_ROW_SQL = f"SELECT {_COLUMNS} FROM {BankIDOrder._meta.db_table} WHERE poll_key = %s"  # noqa: S608
+_PENDING_ROWS_SQL = (
+    f"SELECT poll_key, {_COLUMNS} FROM {BankIDOrder._meta.db_table} "  # noqa: S608
+    f"WHERE status = '{Status.PENDING}'"
 )
 
 _STATE_SQL = {

@@ -81,7 +81,7 @@ class BankIDPollFrontMiddleware:
       the same for every poll, so they are taken once per scheme);
     * the overload guard's queue rule (`_queued_too_long`). Its concurrency
       limit (threaded workers) does not apply: a poll here holds its thread
-      for a fraction of a millisecond and waits on nothing but one indexed
+      for a fraction of a millisecond and waits on nothing but at most one indexed
       read, so shedding it would free nothing, and the script would only
       poll again 2 s later;
     * the resident's language (the cookie, as LanguageMiddleware reads it);

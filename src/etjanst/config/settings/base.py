@@ -416,6 +416,11 @@ ETJANST_BANKID_POLL_COLLECTS_AFTER = float(
 # pooler in transaction mode that cannot keep prepared statements
 # (PgBouncer before 1.21, or without max_prepared_statements).
 ETJANST_BANKID_POLL_PREPARED = env_bool("ETJANST_BANKID_POLL_PREPARED", True)
+# Each web process reads all pending BankID orders at most this often (s)
+# and answers their polls from that read: no database round trip per poll
+# at a peak; a status change shows at most this much later. 0: each poll
+# reads its order's row.
+ETJANST_BANKID_POLL_SNAPSHOT = float(os.environ.get("ETJANST_BANKID_POLL_SNAPSHOT", 0.5))
 # BankID Relying Party API v6.0. Test: https://appapi2.test.bankid.com/rp/v6.0
 BANKID = {
     "BASE_URL": os.environ.get("BANKID_BASE_URL", "https://appapi2.bankid.com/rp/v6.0"),
