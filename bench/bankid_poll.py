@@ -25,7 +25,11 @@ loopback only:
    this benchmark did not model: the offered load was then ≈ 1.5 requests per
    waiting browser per second, of which B4 measured only the polls;
 3. in the same round /halsa/ with --trivial-clients closed-loop clients:
-   req/s; ratio poll req/s ÷ /halsa/ req/s; server CPU per request (/proc).
+   req/s; ratio poll req/s ÷ /halsa/ req/s; server CPU per request (/proc);
+   then /halsa/ offered open-loop at the rate the polls were served (one
+   connection a request, like the polls): its CPU per request is the
+   like-for-like yardstick (a sync worker woken for each request costs
+   about twice as much per request as one kept busy by closed-loop clients).
 Rounds are repeated (--repeats), medians reported. Then one poll is profiled
 in-process (bench/profile_poll.py). Appends a Markdown block to
 docs/benchmarks.md. Everything it starts is stopped in a finally block.
@@ -343,6 +347,36 @@ async def poll_phase(port, browsers, warmup, duration, interval, meter) -> dict:
     return phase.summary(cpu)
 
 
+async def paced_phase(port, rate, warmup, duration, meter) -> dict:
+    """/halsa/ offered open-loop at `rate` (one connection a request, as the
+    browsers' polls): its CPU per request at the polls' own rate. A sync
+    worker woken for every connection costs more per request than one kept
+    busy by closed-loop clients, so this is the like-for-like yardstick."""
+    phase = Phase(warmup, duration)
+    tasks = []
+
+    async def one() -> None:
+        started = time.perf_counter()
+        try:
+            status, _body = await fetch(port, "/halsa/", None, timeout=30)
+            error = None if status == 200 else f"HTTP {status}"
+        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+            error = type(exc).__name__
+        phase.results.append((started, time.perf_counter(), error))
+
+    async def offer() -> None:
+        sent = 0
+        while time.perf_counter() < phase.window_to and not R.STOP.is_set():
+            tasks.append(asyncio.create_task(one()))
+            sent += 1
+            await asyncio.sleep(max(0.0, phase.t0 + sent / rate - time.perf_counter()))
+        await asyncio.gather(*tasks)
+
+    cpu: dict = {}
+    await asyncio.gather(_meter(phase, meter, cpu), offer())
+    return phase.summary(cpu)
+
+
 async def trivial_phase(port, clients, warmup, duration, meter) -> dict:
     phase = Phase(warmup, duration)
 
@@ -429,7 +463,8 @@ def report(rounds, logins, profile, args, info, notes) -> str:
         f"answer (first polls spread over 2 s), offered ≤ {args.logins / 2:.0f}/s; each "
         "answer carries the QR contents the browser draws (no QR image requests); "
         f"{args.duration:.0f} s window after {args.warmup:.0f} s warm-up; then /halsa/ with "
-        f"{args.trivial_clients} closed-loop clients ({args.trivial_duration:.0f} s); "
+        f"{args.trivial_clients} closed-loop clients ({args.trivial_duration:.0f} s), and "
+        f"offered open-loop at the polls' served rate ({args.trivial_duration:.0f} s); "
         f"{len(rounds)} round(s), medians.",
         *[f"- {note}" for note in notes],
         "",
@@ -450,6 +485,10 @@ def report(rounds, logins, profile, args, info, notes) -> str:
         "| – |",
         f"| CPU ratio /halsa/ ÷ poll (capacity ratio if the server had the cores to itself) "
         f"| {fmt(median(cpu_ratios), 3)} | ≥ 0.7 |",
+        f"| server CPU per /halsa/ offered at the polls' rate (open loop, like-for-like) "
+        f"| {fmt(med('server_cpu_ms', 'paced'), 2)} ms | – |",
+        f"| **CPU ratio like-for-like** (that /halsa/ ÷ poll) "
+        f"| **{fmt(median([r['paced_cpu_ratio'] for r in rounds]), 3)}** | ≥ 0.7 |",
         f"| collector CPU per poll (`collect_bankid`, its own process; not in the web's figure) "
         f"| {fmt(med('collector_cpu_ms', 'poll'), 2)} ms | – |",
         f"| simulator CPU per poll | {fmt(med('sim_cpu_ms', 'poll'), 2)} ms | – |",
@@ -606,6 +645,15 @@ def main(argv=None) -> int:
                     R.CpuMeter(groups),
                 )
             )
+            paced = asyncio.run(
+                paced_phase(
+                    stack.web_port,
+                    max(poll["rate"], 1.0),
+                    2,
+                    args.trivial_duration,
+                    R.CpuMeter(groups),
+                )
+            )
             ratio = poll["rate"] / trivial["rate"] if trivial["rate"] else None
             cpu_ratio = (
                 trivial["server_cpu_ms"] / poll["server_cpu_ms"]
@@ -616,6 +664,10 @@ def main(argv=None) -> int:
                 {
                     "poll": poll,
                     "trivial": trivial,
+                    "paced": paced,
+                    "paced_cpu_ratio": paced["server_cpu_ms"] / poll["server_cpu_ms"]
+                    if poll["server_cpu_ms"] and paced["server_cpu_ms"]
+                    else None,
                     "ratio": ratio,
                     "cpu_ratio": cpu_ratio,
                     "background": background,
@@ -626,7 +678,8 @@ def main(argv=None) -> int:
                 f"p95 {ms(poll['p95'])}, failed {poll['failed']}); /halsa/ "
                 f"{trivial['rate']:.0f} req/s; ratio {fmt(ratio, 3)}; server CPU "
                 f"{fmt(poll['server_cpu_ms'], 2)} ms/poll, "
-                f"{fmt(trivial['server_cpu_ms'], 2)} ms/halsa; {cpu_line(poll['cpu'])}"
+                f"{fmt(trivial['server_cpu_ms'], 2)} ms/halsa "
+                f"({fmt(paced['server_cpu_ms'], 2)} ms at the polls' rate); {cpu_line(poll['cpu'])}"
             )
             for error, count in list(poll["errors"].items())[:5]:
                 log(f"    error ×{count}: {error}")
