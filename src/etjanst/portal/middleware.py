@@ -1,9 +1,7 @@
 import json
 import logging
-import re
 import threading
 import time
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from etjanst.eid.bankid_login import POLL_KEY_PARAM, pending_by_key, pending_message, poll_by_key
 from etjanst.operations import metrics
+from etjanst.operations.requestlog import request_id_for
 
 from .views.errors import request_too_large
 from .views.login import bankid_enabled, poll_answer
@@ -60,9 +59,6 @@ class BankIDPollMiddleware:
         # As CommonMiddleware would (otherwise the server sends it chunked).
         response["Content-Length"] = str(len(response.content))
         return response
-
-
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")  # as operations.requestlog's
 
 
 class BankIDPollFrontMiddleware:
@@ -149,10 +145,7 @@ class BankIDPollFrontMiddleware:
             response[header] = value
         for header, value in self._never_cache():
             response[header] = value
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        response["X-Request-ID"] = (
-            incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        )
+        response["X-Request-ID"] = request_id_for(request.META.get("HTTP_X_REQUEST_ID", ""))
         return response
 
     def _never_cache(self) -> list[tuple[str, str]]:
