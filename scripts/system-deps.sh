@@ -2,11 +2,12 @@
 # Install the Debian packages Etjänst needs when they are missing:
 #   demo: the libraries WeasyPrint draws PDF receipts with, and a font;
 #         xmlsec1, which pysaml2 signs and checks SAML messages with;
-#   test: those, plus PostgreSQL 15 and Chromium for the browser tests.
+#   test: those, plus PostgreSQL 15 and Chromium for the browser tests, and
+#         libzbar0 (pyzbar reads the QR code the BankID waiting page draws).
 set -euo pipefail
 want=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core xmlsec1)
 if [[ "${1:-demo}" == "test" ]]; then
-  want+=(chromium postgresql-15)
+  want+=(chromium postgresql-15 libzbar0)
 fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -4,13 +4,16 @@ simulator's BankID app page, where the QR code's content or the autostart
 link is pasted and a test person approves. The waiting tab is never
 reloaded by the test: it polls the site by itself every 2 seconds."""
 
+import contextlib
 import re
 import time
 from importlib import import_module
 
 import pytest
+import segno
 from django.conf import settings
-from playwright.sync_api import expect
+from playwright.sync_api import Error, expect
+from pyzbar import pyzbar
 
 from etjanst.eid import bankid_login
 from etjanst.eid.contrib.bankid.qr import qr_content
@@ -127,6 +130,85 @@ def test_mobile_bankid_with_the_animated_qr_code(site, context, bankid, eservice
         page.wait_for_url(f"**/e-tjanster/{eservice.slug}/", timeout=POLL_MS)
     expect_logged_in_on_intro(site, eservice)
     assert bankid.orders[order["order_ref"]].status == "complete"
+
+
+QR_PATH_RE = re.compile(r"M(\d+) (\d+)h1v1h-1z")
+
+
+def drawn_matrix(page) -> tuple[tuple[bool, ...], ...]:
+    """The QR code bankid.js drew, module by module (its path: one square a
+    dark module, 4 modules of quiet zone, 6 px a module)."""
+    svg = page.locator("#bankid-qr svg")
+    size = int(svg.get_attribute("viewBox").split()[2]) // 6 - 8
+    dark = {
+        (int(y) - 4, int(x) - 4)
+        for x, y in QR_PATH_RE.findall(svg.locator("path").nth(1).get_attribute("d"))
+    }
+    return tuple(tuple((row, col) in dark for col in range(size)) for row in range(size))
+
+
+def read_qr(matrix) -> str:
+    """What a phone's camera reads from the drawn code: zbar decodes it from
+    an image (4 px a module, 4 modules of quiet zone)."""
+    scale, border = 4, 4
+    size = (len(matrix) + 2 * border) * scale
+    pixels = bytearray([255]) * (size * size)
+    for row, modules in enumerate(matrix):
+        for col, dark in enumerate(modules):
+            if dark:
+                for dy in range(scale):
+                    at = ((row + border) * scale + dy) * size + (col + border) * scale
+                    pixels[at : at + scale] = bytes(scale)
+    found = pyzbar.decode((bytes(pixels), size, size), symbols=[pyzbar.ZBarSymbol.QRCODE])
+    assert len(found) == 1, "no QR code could be read from the drawing"
+    return found[0].data.decode("ascii")
+
+
+def test_the_animated_qr_code_is_drawn_in_the_browser_from_the_polls_contents(
+    site, context, bankid, eservice
+):
+    page = site.page
+    answers: list[dict] = []
+    images: list[str] = []
+    page.on("request", lambda r: images.append(r.url) if "/bankid/qr/" in r.url else None)
+
+    def keep_answer(response) -> None:
+        if "/logga-in/bankid/status/" in response.url and response.ok:
+            with contextlib.suppress(Error):  # the page moved on while the body was read
+                answers.append(response.json())
+
+    page.on("response", keep_answer)
+    log_in_from_intro(site, eservice, "Mobilt BankID på en annan enhet")
+    assert not page.evaluate("'data-qr-url' in document.getElementById('bankid').dataset")
+    qr = page.locator("#bankid-qr svg")
+    # The page brings the codes of its first seconds, each poll the next
+    # ones; the script draws one a second (one square a dark module, where
+    # segno's drawing has lines).
+    sent = page.evaluate("JSON.parse(document.getElementById('bankid').dataset.qr)")
+    assert len(sent) == 5
+    page.wait_for_function(
+        "/^M\\d+ \\d+h1v1h-1z/.test("
+        "document.querySelector('#bankid-qr svg path:last-of-type').getAttribute('d'))"
+    )
+    expect(qr).to_have_attribute("aria-label", "QR-kod för BankID")
+    expect(qr.locator("title")).to_have_text("QR-kod för BankID")
+    drawn = []
+    for _ in range(3):
+        drawn.append(drawn_matrix(page))
+        time.sleep(1.05)
+    assert drawn[0] != drawn[1] != drawn[2]  # a new code every second, without a request
+    order = session_order(context)
+    contents = set(sent) | {content for answer in answers for content in answer["qr"]}
+    assert contents and all(c.startswith(f"bankid.{order['qr_start_token']}.") for c in contents)
+    for matrix in drawn:
+        content = read_qr(matrix)
+        assert content in contents  # one of the codes the poll sent…
+        second = int(content.split(".")[2])  # …and BankID's for its second
+        assert content == qr_content(order["qr_start_token"], order["qr_start_secret"], second)
+        # The same version (size) as the server's drawing; error correction L as its.
+        assert len(matrix) == segno.make(content, error="l", micro=False).symbol_size(border=0)[0]
+    assert images == []  # the server draws no image for the script any more
+    site.scan()
 
 
 def test_bankid_on_this_device_with_the_autostart_link(site, context, bankid, eservice):

@@ -1,6 +1,7 @@
 """Logging in with BankID: the e-ID method, and the order kept in the
 session that started it (nobody else can collect, cancel or finish it)."""
 
+import functools
 import logging
 import secrets
 import time
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_ratelimit.core import is_ratelimited
@@ -29,6 +31,10 @@ logger = logging.getLogger(__name__)
 ORDER_KEY = "etjanst_bankid_order"
 COLLECT_INTERVAL = 2.0  # seconds: BankID asks relying parties to collect at most this often
 POLL_KEY_PARAM = "k"  # the waiting page's poll names its order by this query parameter
+#: QR contents in a poll answer: this second's and the next ones', enough
+#: for the 2 s until the next answer plus a late one (the script shows a new
+#: one each second). Only the codes travel: qrStartSecret stays here.
+QR_AHEAD = 5
 
 
 @eid_methods.register("bankid")
@@ -50,6 +56,7 @@ class PollResult:
     message: str
     rfa: str = ""
     next_url: str = ""
+    qr: tuple[str, ...] = ()  # the QR code's contents for this second and the next few
 
 
 class BankIDUnavailable(BankIDError):
@@ -181,7 +188,44 @@ def poll_by_key(poll_key: str) -> PollResult:
     rfa, text = message_for(
         status=current.status, hint_code=current.hint_code, same_device=current.same_device
     )
-    return PollResult(current.status, text, rfa)
+    qr = qr_ahead(current.qr_start_token, current.qr_start_secret, current.started_at)
+    return PollResult(current.status, text, rfa, qr=qr)
+
+
+def qr_ahead(token: str, secret: str, started_at: float | None) -> tuple[str, ...]:
+    """The animated QR code's contents from this second on (QR_AHEAD of
+    them), as `qr_content` computes each; none for a same-device order."""
+    if not token or not secret or started_at is None:
+        return ()
+    first = max(0, int(time.time() - started_at))
+    return tuple(qr_content(token, secret, second) for second in range(first, first + QR_AHEAD))
+
+
+def pending_by_key(poll_key: str) -> tuple[str, str, bool, tuple[str, ...]] | None:
+    """(status, hint code, same device, QR contents) of a pending order, when answering
+    its poll needs nothing but its row: no collect here (a collector is
+    alive, or the order is not overdue). None: let `poll_by_key` answer
+    (unknown key, ended order, or one this poll must collect).
+    The front of every poll (portal.middleware.BankIDPollFrontMiddleware)."""
+    row = bankid_orders.poll_row(poll_key[:64]) if poll_key else None
+    if row is None:
+        return None
+    status, hint_code, same_device, due_at, qr_token, qr_secret, started_at = row
+    if status != bankid_orders.Status.PENDING:
+        return None
+    overdue = due_at <= time.time() - settings.ETJANST_BANKID_POLL_COLLECTS_AFTER
+    if overdue and not bankid_orders.collector_alive():
+        return None
+    return status, hint_code, bool(same_device), qr_ahead(qr_token, qr_secret, started_at)
+
+
+@functools.lru_cache(maxsize=512)
+def pending_message(status: str, hint_code: str, same_device: bool, language: str):
+    """(rfa, text) for a pending order, in `language`: memoised, as the
+    texts depend on nothing else (BankID's hint codes are a short list;
+    an unknown one maps to a generic text, so the cache stays small)."""
+    with translation.override(language):
+        return message_for(status=status, hint_code=hint_code, same_device=same_device)
 
 
 def poll(request: HttpRequest) -> PollResult:
@@ -225,7 +269,12 @@ def poll(request: HttpRequest) -> PollResult:
     rfa, text = message_for(
         status=current.status, hint_code=current.hint_code, same_device=order["same_device"]
     )
-    return PollResult(current.status, text, rfa)
+    qr = (
+        ()
+        if order["same_device"]
+        else qr_ahead(order["qr_start_token"], order["qr_start_secret"], order["started_at"])
+    )
+    return PollResult(current.status, text, rfa, qr=qr)
 
 
 def status_url(request: HttpRequest) -> str:

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -50,6 +52,10 @@ class OrderState:
     hint_code: str
     same_device: bool
     due_at: object  # datetime
+    # The animated QR code while a QR-code order is pending (blank otherwise).
+    qr_start_token: str = ""
+    qr_start_secret: str = ""
+    started_at: float | None = None
 
     @property
     def ended(self) -> bool:
@@ -66,6 +72,9 @@ def register(start: OrderStart, *, same_device: bool, interval: float) -> str:
         poll_key=poll_key,
         same_device=same_device,
         hint_code="outstandingTransaction",
+        qr_start_token="" if same_device else start.qr_start_token,
+        qr_start_secret="" if same_device else start.qr_start_secret,
+        started_at=None if same_device else start.started_at,
         created_at=now,
         due_at=now + timedelta(seconds=interval),
     )
@@ -85,17 +94,106 @@ def state(*, order_ref: str | None = None, poll_key: str | None = None) -> Order
         row = cursor.fetchone()
     if row is None:
         return None
-    ref, status, hint, same_device, due_at = row
+    ref, status, hint, same_device, due_at, qr_token, qr_secret, started_at = row
     if isinstance(due_at, str):  # SQLite hands back text
         due_at = parse_datetime(due_at)
     if timezone.is_naive(due_at):
         due_at = timezone.make_aware(due_at, UTC)
-    return OrderState(ref, status, hint, bool(same_device), due_at)
+    return OrderState(ref, status, hint, bool(same_device), due_at, qr_token, qr_secret, started_at)
 
+
+def poll_row(poll_key: str) -> tuple | None:
+    """(status, hint code, same device, due at in epoch seconds, QR start
+    token, QR start secret, started at in epoch seconds) of the order with
+    this poll key: the front of every poll (BankIDPollFrontMiddleware).
+
+    With ETJANST_BANKID_POLL_SNAPSHOT seconds (> 0), a web process reads all
+    pending orders' rows at most that often and answers from them: at a peak
+    a poll then makes no database round trip at all (B4: the round trip, with
+    its two wake-ups, was most of a poll's cost under gunicorn). An order
+    started since is read by itself; one that ended is seen at most that many
+    seconds late. Otherwise (0) each poll reads its row.
+
+    The reads are as cheap as they can be: on PostgreSQL prepared statements
+    (parsed and planned once per connection; psycopg's server-side binding,
+    not Django's client-side one) that hand back times as floats, so nothing
+    is parsed in Python. Elsewhere (SQLite) the same read as `state()`.
+    A database error is Django's (wrapped), as for any query."""
+    global _snapshot
+    every = settings.ETJANST_BANKID_POLL_SNAPSHOT
+    if every > 0:
+        taken_at, rows = _snapshot
+        now = time.monotonic()
+        if now - taken_at >= every:
+            rows = {row[0]: row[1:] for row in _fetch(_PENDING_ROWS_SQL, (), many=True)}
+            _snapshot = (now, rows)
+        found = rows.get(poll_key)
+        if found is not None:
+            return found
+    return _fetch(_POLL_ROW_SQL, (poll_key,), many=False)
+
+
+#: (when it was taken, time.monotonic(); {poll key: poll_row's tuple})
+_snapshot: tuple[float, dict] = (-1e9, {})
+
+
+def forget_snapshot() -> None:
+    global _snapshot
+    _snapshot = (-1e9, {})
+
+
+def _fetch(sql: str, params: tuple, *, many: bool):
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("EXTRACT(EPOCH FROM due_at)::float8", "due_at"), params)
+            rows = [_sqlite_row(row) for row in cursor.fetchall()]
+        return rows if many else (rows[0] if rows else None)
+    import psycopg  # only on PostgreSQL (an installation on SQLite may lack it)
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.queries_logged:  # DEBUG or a test counting queries: as Django's cursor would
+        connection.queries_log.append({"sql": sql, "time": "0.000"})
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        if not settings.ETJANST_BANKID_POLL_PREPARED:
+            cursor.execute(sql, params)
+        else:
+            # Django switches psycopg's prepared statements off on its
+            # connections (prepare_threshold None, for connection poolers): on
+            # for this statement only — a threshold no other query reaches —
+            # and back off.
+            threshold = raw.prepare_threshold
+            raw.prepare_threshold = sys.maxsize
+            try:
+                cursor.execute(sql, params, prepare=True)
+            finally:
+                raw.prepare_threshold = threshold
+        return cursor.fetchall() if many else cursor.fetchone()
+
+
+def _sqlite_row(row: tuple) -> tuple:
+    """SQLite hands back the due time as text: as PostgreSQL's float."""
+    *head, due_at, token, secret, started_at = row
+    due = parse_datetime(due_at) if isinstance(due_at, str) else due_at
+    if timezone.is_naive(due):
+        due = timezone.make_aware(due, UTC)
+    return (*head[:-1], bool(head[-1]), due.timestamp(), token, secret, started_at)
+
+
+_COLUMNS = (
+    "status, hint_code, same_device, EXTRACT(EPOCH FROM due_at)::float8, "
+    "qr_start_token, qr_start_secret, started_at"
+)
+_POLL_ROW_SQL = f"SELECT {_COLUMNS} FROM {BankIDOrder._meta.db_table} WHERE poll_key = %s"  # noqa: S608
+_PENDING_ROWS_SQL = (
+    f"SELECT poll_key, {_COLUMNS} FROM {BankIDOrder._meta.db_table} "  # noqa: S608
+    f"WHERE status = '{Status.PENDING}'"
+)
 
 _STATE_SQL = {
     column: (
-        f"SELECT order_ref, status, hint_code, same_device, due_at "  # noqa: S608 (constants)
+        "SELECT order_ref, status, hint_code, same_device, due_at, "  # noqa: S608 (constants)
+        "qr_start_token, qr_start_secret, started_at "
         f"FROM {BankIDOrder._meta.db_table} WHERE {column} = %s"
     )
     for column in ("order_ref", "poll_key")
@@ -250,6 +348,7 @@ def _store(answers: list, *, interval: float) -> None:
                     status=outcome.status,
                     hint_code=outcome.hint_code or "",
                     completion=outcome.completion_data,
+                    **_QR_ENDED,
                     collected_at=now,
                     due_at=due,
                     lease_token="",
@@ -259,6 +358,16 @@ def _store(answers: list, *, interval: float) -> None:
                 values = (token, outcome.status, outcome.hint_code or "")
             groups.setdefault(values, []).append(order_ref)
         for (token, status, hint), refs in groups.items():
+            ended = _QR_ENDED if status != Status.PENDING else {}
             BankIDOrder.objects.filter(order_ref__in=refs, lease_token=token).update(
-                status=status, hint_code=hint, collected_at=now, due_at=due, lease_token=""
+                status=status,
+                hint_code=hint,
+                collected_at=now,
+                due_at=due,
+                lease_token="",
+                **ended,
             )
+
+
+#: An ended order needs no QR code: its secret is blanked with the ending.
+_QR_ENDED = {"qr_start_token": "", "qr_start_secret": ""}

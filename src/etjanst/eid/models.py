@@ -57,6 +57,13 @@ class BankIDOrder(models.Model):
     collected_at = models.DateTimeField(_("senast hämtad"), null=True, blank=True)
     due_at = models.DateTimeField(_("nästa hämtning"))
     lease_token = models.CharField(_("lånenyckel"), max_length=32, blank=True)
+    # The animated QR code of a pending QR-code order, so that the waiting
+    # page's poll can hand the browser the next seconds' QR contents without
+    # the session (BankID: the secret itself never leaves the server). The
+    # secret is kept as the session kept it, and blanked when the order ends.
+    qr_start_token = models.CharField(_("QR-starttoken"), max_length=64, blank=True)
+    qr_start_secret = models.CharField(_("QR-starthemlighet"), max_length=64, blank=True)
+    started_at = models.FloatField(_("startad (sekunder sedan 1970)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("BankID-order")

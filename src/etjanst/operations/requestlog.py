@@ -27,6 +27,11 @@ _QUIET_ROUTES = {"liveness", "readiness", "metrics"}
 _QUIET_WHEN_OK = {"portal:bankid_status"}
 
 
+def request_id_for(incoming: str) -> str:
+    """The proxy's X-Request-ID when it looks like one, otherwise a new one."""
+    return incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+
+
 def _route(request: HttpRequest) -> str:
     route = getattr(request, "etjanst_route", "")
     if route:
@@ -42,8 +47,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        rid = request_id_for(request.META.get("HTTP_X_REQUEST_ID", ""))
         request.request_id = rid
         token = request_id.set(rid)
         started = time.perf_counter()

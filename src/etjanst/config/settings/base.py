@@ -99,7 +99,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: time and log every request; then answer probes before the HTTPS
+    # The BankID waiting page's poll of a pending order (500/s at a peak) is
+    # answered first of all, each rule checked by its own code; anything else
+    # goes the usual way (etjanst/portal/middleware.py).
+    "etjanst.portal.middleware.BankIDPollFrontMiddleware",
+    # Then: time and log every request; then answer probes before the HTTPS
     # redirect and the Host check (etjanst/operations/probes.py).
     "etjanst.operations.requestlog.RequestLogMiddleware",
     "etjanst.operations.probes.ProbeMiddleware",
@@ -416,6 +420,16 @@ ETJANST_BANKID_STARTS_PER_MINUTE = int(os.environ.get("ETJANST_BANKID_STARTS_PER
 ETJANST_BANKID_POLL_COLLECTS_AFTER = float(
     os.environ.get("ETJANST_BANKID_POLL_COLLECTS_AFTER", 0.0)
 )
+# The poll reads its order's row with a prepared statement on PostgreSQL
+# (parsed and planned once per connection). Set false behind a connection
+# pooler in transaction mode that cannot keep prepared statements
+# (PgBouncer before 1.21, or without max_prepared_statements).
+ETJANST_BANKID_POLL_PREPARED = env_bool("ETJANST_BANKID_POLL_PREPARED", True)
+# Each web process reads all pending BankID orders at most this often (s)
+# and answers their polls from that read: no database round trip per poll
+# at a peak; a status change shows at most this much later. 0: each poll
+# reads its order's row.
+ETJANST_BANKID_POLL_SNAPSHOT = float(os.environ.get("ETJANST_BANKID_POLL_SNAPSHOT", 0.5))
 # BankID Relying Party API v6.0. Test: https://appapi2.test.bankid.com/rp/v6.0
 BANKID = {
     "BASE_URL": os.environ.get("BANKID_BASE_URL", "https://appapi2.bankid.com/rp/v6.0"),

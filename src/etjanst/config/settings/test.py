@@ -21,6 +21,9 @@ if not os.environ.get("DATABASE_URL"):
             "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},  # noqa: F405
         }
     }
+# Each poll reads its order's row, so a test sees a change at once
+# (tests/bankid/test_poll_snapshot.py turns the snapshot on).
+ETJANST_BANKID_POLL_SNAPSHOT = 0.0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A worker subprocess of a fault test shares the test's media folder.
 MEDIA_ROOT = os.environ.get("ETJANST_TEST_MEDIA_ROOT") or tempfile.mkdtemp(

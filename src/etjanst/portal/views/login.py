@@ -1,5 +1,6 @@
 """/logga-in/, /logga-ut/ and the BankID pages. Thin: the e-ID app decides."""
 
+import json
 import time
 
 from django.conf import settings
@@ -135,6 +136,9 @@ def _render_wait(request, result, *, same_device: bool, next_url: str, retry: st
             "result": result,
             "same_device": same_device,
             "qr_svg": bankid_login.current_qr_svg(request),
+            # The QR contents of the next seconds, for bankid.js to draw
+            # until its first poll brings the following ones.
+            "qr_contents": json.dumps(list(result.qr)),
             "status_url": bankid_login.status_url(request),
             "autostart": bankid_login.autostart_link(request),
             "next": next_url,
@@ -156,14 +160,15 @@ def bankid_status(request):
 
 def poll_answer(result: bankid_login.PollResult) -> JsonResponse:
     """The poll's JSON (also answered early by BankIDPollMiddleware)."""
-    response = JsonResponse(
-        {
-            "status": result.status,
-            "message": result.message,
-            "rfa": result.rfa,
-            "next": result.next_url,
-        }
-    )
+    answer = {
+        "status": result.status,
+        "message": result.message,
+        "rfa": result.rfa,
+        "next": result.next_url,
+    }
+    if result.qr:  # a pending QR-code order: the contents bankid.js draws
+        answer["qr"] = list(result.qr)
+    response = JsonResponse(answer)
     add_never_cache_headers(response)
     return response
 
