@@ -15,17 +15,34 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from etjanst.eid.bankid_login import POLL_KEY_PARAM, pending_by_key, pending_message, poll_by_key
+from etjanst.eid.bankid_login import (
+    POLL_KEY_PARAM,
+    PollResult,
+    pending_by_key,
+    pending_message,
+    poll_by_key,
+)
 from etjanst.operations import metrics
 from etjanst.operations.requestlog import request_id_for
 
 from .views.errors import request_too_large
-from .views.login import bankid_enabled, poll_answer
+from .views.login import bankid_enabled, poll_answer, poll_body
 
 logger = logging.getLogger(__name__)
 
 
 BANKID_STATUS_PATH = "/logga-in/bankid/status/"  # portal:bankid_status (a test checks)
+
+
+def cookie_language(request) -> str:
+    """The language the resident chose with the language switch (its
+    cookie), else the site's: every answer made before LanguageMiddleware
+    (the poll, the busy page) and LanguageMiddleware itself ask this."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in _LANGUAGES else settings.LANGUAGE_CODE
+
+
+_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 class BankIDPollMiddleware:
@@ -52,9 +69,7 @@ class BankIDPollMiddleware:
             return self.get_response(request)
         request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
         request.etjanst_route = "portal:bankid_status"
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        with translation.override(language):
+        with translation.override(cookie_language(request)):
             response = poll_answer(poll_by_key(request.GET[POLL_KEY_PARAM]))
         # As CommonMiddleware would (otherwise the server sends it chunked).
         response["Content-Length"] = str(len(response.content))
@@ -96,7 +111,6 @@ class BankIDPollFrontMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.security = SecurityMiddleware(get_response)
-        self.languages = frozenset(dict(settings.LANGUAGES))
         self.counted = metrics.REQUESTS.labels("GET", self.ROUTE, "2xx")
         self.latency = metrics.LATENCY.labels(self.ROUTE)
         self.headers: dict[bool, list[tuple[str, str]]] = {}
@@ -131,14 +145,9 @@ class BankIDPollFrontMiddleware:
         pending = pending_by_key(poll_key)
         if pending is None:
             return None
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
         status, hint_code, same_device, qr = pending
-        rfa, text = pending_message(status, hint_code, same_device, language)
-        answer = {"status": status, "message": text, "rfa": rfa, "next": ""}
-        if qr:  # as poll_answer: the QR contents bankid.js draws
-            answer["qr"] = list(qr)
-        body = json.dumps(answer)
+        rfa, text = pending_message(status, hint_code, same_device, cookie_language(request))
+        body = json.dumps(poll_body(PollResult(status, text, rfa, qr=qr)))
         response = HttpResponse(body, content_type="application/json")
         response["Content-Length"] = str(len(response.content))
         for header, value in self._headers(request):
@@ -193,9 +202,7 @@ class LanguageMiddleware(LocaleMiddleware):
     followed: a municipality's site is Swedish by default."""
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(cookie_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 
@@ -278,8 +285,7 @@ def _queued_too_long(request) -> bool:
 def busy(request, reason: str):
     """The kind page, in the resident's language, before the session or the
     person is looked at (the overload may be in the database)."""
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    translation.activate(chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
+    translation.activate(cookie_language(request))
     logger.warning("Overloaded (%s): answered 503 to %s %s", reason, request.method, request.path)
     retry = request.get_full_path()
     if request.method != "GET":  # back to the page the form was on, not a GET of the POST URL

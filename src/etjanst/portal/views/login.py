@@ -158,8 +158,9 @@ def bankid_status(request):
     return poll_answer(result)
 
 
-def poll_answer(result: bankid_login.PollResult) -> JsonResponse:
-    """The poll's JSON (also answered early by BankIDPollMiddleware)."""
+def poll_body(result: bankid_login.PollResult) -> dict:
+    """What a poll answers, wherever it is answered (this view, and the
+    middleware in front: BankIDPollFrontMiddleware, BankIDPollMiddleware)."""
     answer = {
         "status": result.status,
         "message": result.message,
@@ -168,7 +169,12 @@ def poll_answer(result: bankid_login.PollResult) -> JsonResponse:
     }
     if result.qr:  # a pending QR-code order: the contents bankid.js draws
         answer["qr"] = list(result.qr)
-    response = JsonResponse(answer)
+    return answer
+
+
+def poll_answer(result: bankid_login.PollResult) -> JsonResponse:
+    """The poll's JSON (also answered early by BankIDPollMiddleware)."""
+    response = JsonResponse(poll_body(result))
     add_never_cache_headers(response)
     return response
 
